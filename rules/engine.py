@@ -1,0 +1,110 @@
+"""The engine: chooses reference values for a rule, runs its kind, and stamps the result with evidence.
+
+Kinds decide; the engine, not each kind, attaches the rule, the facts with their sources, robustness
+across sources, the bounds, `as_of` and the snapshot id, so every result has the same shape.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from collections.abc import Mapping
+
+from rules.kinds import get_kind
+from rules.kinds.base import Context
+from rules.model import Outcome, Result, Span, Verdict
+from rules.reference import Fact, FactValue, Snapshot
+from rules.rule import Rule
+
+MAX_COMBINATIONS = 64
+
+
+def _usable(fact: Fact, as_of: dt.date) -> list[FactValue]:
+    values = [value for value in fact.values if value.usable_at(as_of)]
+    return sorted(values, key=lambda value: not value.preferred)
+
+
+def _unverifiable(rule: Rule, reason: str, snapshot: Snapshot, as_of: dt.date) -> Result:
+    return Result(verdict=Verdict.UNVERIFIABLE, reason=reason, rule=rule.to_dict(), computation=(),
+                  bounds={"claimed": None, "reference": None}, evidence=(), robust=True,
+                  sensitivity=(), as_of=as_of, snapshot=snapshot.id)
+
+
+def _choices(rule: Rule, fields: tuple[str, ...], snapshot: Snapshot, as_of: dt.date):
+    """Return (facts by field, usable values by field) or a reason why the rule cannot be judged."""
+    facts: dict[str, Fact] = {}
+    values: dict[str, list[FactValue]] = {}
+    for field in fields:
+        fact_id = rule.params.get(field)
+        if fact_id is None:
+            continue
+        fact = snapshot.facts.get(fact_id)
+        if fact is None:
+            return None, f"There is no reference data for {fact_id}."
+        usable = _usable(fact, as_of)
+        if not usable:
+            return None, f"No value of {fact_id} was known as of {as_of.isoformat()}."
+        facts[field], values[field] = fact, usable
+    return (facts, values), ""
+
+
+def _describe(choice: Mapping[str, FactValue]) -> list[dict[str, str]]:
+    return [{"field": field, "value_ref": value.ref, "value": value.display(),
+             "publisher": value.source.publisher, "url": value.source.url}
+            for field, value in choice.items()]
+
+
+def _secondary_match(rule: Rule, kind, context: Context, choice: dict[str, FactValue]):
+    for fact_id in rule.params.get("secondary", ()):
+        fact = context.snapshot.facts.get(fact_id)
+        usable = _usable(fact, context.as_of) if fact else []
+        for value in usable:
+            outcome = kind.evaluate(rule.params, {**choice, "fact": value}, context)
+            if outcome.verdict.holds:
+                return fact, value, outcome
+    return None
+
+
+def evaluate(rule: Rule, snapshot: Snapshot, as_of: dt.date) -> Result:
+    """Evaluate a rule against a snapshot as of a date and return the verdict with its evidence."""
+    kind = get_kind(rule.kind)
+    context = Context(as_of=as_of, snapshot=snapshot)
+    chosen, reason = _choices(rule, kind.fact_fields, snapshot, as_of)
+    if chosen is None:
+        return _unverifiable(rule, reason, snapshot, as_of)
+    facts, values = chosen
+    fields = list(values)
+    combos = [dict(zip(fields, combo, strict=True))
+              for combo in itertools.islice(itertools.product(*values.values()), MAX_COMBINATIONS)]
+    outcomes: list[Outcome] = [kind.evaluate(rule.params, combo, context) for combo in combos]
+    main, main_choice = outcomes[0], combos[0]
+    verdict, reason, steps = main.verdict, main.reason, list(main.steps)
+    evidence_values = [(facts[field], value) for field in fields for value in values[field]]
+    if not verdict.holds and verdict is not Verdict.UNVERIFIABLE:
+        match = _secondary_match(rule, kind, context, main_choice)
+        if match:
+            fact, value, outcome = match
+            verdict = Verdict.MISLEADING
+            reason = (f"{main.reason} It matches {fact.id} instead ({value.display()}), "
+                      f"which is not what the claim says.")
+            steps += list(outcome.steps)
+            evidence_values.append((fact, value))
+    reference = None
+    for outcome in outcomes:
+        if outcome.observed is not None:
+            reference = outcome.observed.merge(reference) if reference else outcome.observed
+    sensitivity = tuple(
+        {"values": _describe(combo), "verdict": outcome.verdict.value, "reason": outcome.reason}
+        for combo, outcome in zip(combos[1:], outcomes[1:], strict=True)
+        if outcome.verdict is not main.verdict)
+    used_refs = {value.ref for value in main_choice.values()}
+    evidence = tuple({**value.evidence(fact), "used_in_verdict": value.ref in used_refs}
+                     for fact, value in evidence_values)
+    return Result(
+        verdict=verdict, reason=reason, rule=rule.to_dict(), computation=tuple(steps),
+        bounds={"claimed": main.claimed, "reference": reference}, evidence=evidence,
+        robust=not sensitivity, sensitivity=sensitivity, as_of=as_of, snapshot=snapshot.id,
+        by_rounding=main.by_rounding, records=main.records)
+
+
+__all__ = ["Span", "evaluate"]

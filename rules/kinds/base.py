@@ -1,0 +1,35 @@
+"""What every rule kind is: a parameter schema and a pure function from values to an outcome."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from marshmallow import Schema
+
+from rules.model import Outcome
+from rules.reference import FactValue, Snapshot
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a kind may consult besides its fact values: the date and the snapshot's datasets."""
+
+    as_of: dt.date
+    snapshot: Snapshot
+
+
+Evaluate = Callable[[Mapping[str, Any], Mapping[str, FactValue], Context], Outcome]
+
+
+@dataclass(frozen=True)
+class Kind:
+    """A rule kind: its name, what it checks, its parameters, and which parameters name facts."""
+
+    name: str
+    summary: str
+    params: type[Schema]
+    evaluate: Evaluate
+    fact_fields: tuple[str, ...] = ("fact",)

@@ -1,0 +1,63 @@
+"""`ratio`: "X is N times larger than Y", "roughly the size of Y" (N = 1).
+
+"N times larger" is read as "N times as large", as newspapers use it. Holds::
+
+    {kind: ratio, fact: vostochny.area, base: seoul.area, relation: about, factor: 1}
+
+Does not hold (551.5 km² / 5.49 km² ≈ 100)::
+
+    {kind: ratio, fact: vostochny.area, base: naro.area, relation: at_least, factor: 130}
+"""
+
+from marshmallow import Schema, ValidationError, fields, validates_schema
+
+from rules.fields import Number, fact_ref, relation, secondary
+from rules.kinds.base import Kind
+from rules.model import Outcome, Span, Step
+from rules.relations import judge, precision_of
+
+
+class Params(Schema):
+    fact = fact_ref(required=True)
+    base = fact_ref(required=True)
+    relation = relation(required=True)
+    factor = Number(required=True)
+    high = Number()
+    precision = fields.Float(allow_nan=False)
+    secondary = secondary()
+
+    @validates_schema
+    def positive_factor(self, data, **kwargs):
+        if data.get("factor", 1) <= 0:
+            raise ValidationError("must be greater than zero", "factor")
+        if (data.get("relation") == "between") != ("high" in data):
+            raise ValidationError("'high' is required with 'between' and only with it", "high")
+
+
+def evaluate(params, values, context) -> Outcome:
+    top, bottom = values["fact"], values["base"]
+    if top.amount is None or bottom.amount is None:
+        return Outcome.unverifiable("A ratio needs two quantities.")
+    if top.amount.dimensionality != bottom.amount.dimensionality:
+        return Outcome.unverifiable(f"{top.fact_id} and {bottom.fact_id} are not comparable.")
+    if bottom.base_magnitude == 0:
+        return Outcome.unverifiable(f"{bottom.fact_id} is zero.")
+    observed = top.base_magnitude / bottom.base_magnitude
+    factor = params["factor"]
+    # "The size of Y" has no digits to round: a factor of exactly 1 carries no rounding of its own.
+    step = params.get("precision", 0.0 if factor == 1 else precision_of(factor))
+    verdict, by_rounding, span, detail = judge(params["relation"], factor, observed,
+                                               high=params.get("high"), step=step, unit="×")
+    steps = (
+        Step("ratio", f"{top.display()} ({top.source.publisher}) / {bottom.display()} "
+                      f"({bottom.source.publisher})", f"{observed:,.4g}×"),
+        Step("comparison", f"{observed:,.4g}× against {params['relation'].replace('_', ' ')} "
+                           f"{factor:g}×", detail),
+    )
+    reason = (f"{top.fact_id} / {bottom.fact_id} = {observed:,.4g}×, {detail} of the claimed "
+              f"{params['relation'].replace('_', ' ')} {factor:g}×.")
+    return Outcome(verdict, reason, steps, span, Span.point(observed, "×"), by_rounding)
+
+
+KIND = Kind("ratio", "One fact's value as a multiple of another's.", Params, evaluate,
+            fact_fields=("fact", "base"))

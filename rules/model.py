@@ -1,0 +1,137 @@
+"""The verdict model: what a rule kind returns and what the engine hands back to callers."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+
+class Verdict(StrEnum):
+    """The five verdicts, strongest support first."""
+
+    ACCURATE = "accurate"
+    APPROXIMATELY_ACCURATE = "approximately_accurate"
+    MISLEADING = "misleading"
+    INACCURATE = "inaccurate"
+    UNVERIFIABLE = "unverifiable"
+
+    @property
+    def holds(self) -> bool:
+        """Whether the claim stands, exactly or approximately."""
+        return self in (Verdict.ACCURATE, Verdict.APPROXIMATELY_ACCURATE)
+
+
+# The published rating scale (README, "Verdicts"): ClaimReview needs a number between worst and best.
+RATING_SCALE: dict[Verdict, tuple[int, str]] = {
+    Verdict.ACCURATE: (5, "Accurate"),
+    Verdict.APPROXIMATELY_ACCURATE: (4, "Approximately accurate"),
+    Verdict.UNVERIFIABLE: (3, "Unverifiable"),
+    Verdict.MISLEADING: (2, "Misleading"),
+    Verdict.INACCURATE: (1, "Inaccurate"),
+}
+BEST_RATING, WORST_RATING = 5, 1
+
+
+@dataclass(frozen=True)
+class Step:
+    """One line of the arithmetic: what was computed, from what, to what."""
+
+    label: str
+    expression: str
+    result: str
+
+    def to_dict(self) -> dict[str, str]:
+        """Return the step as plain JSON data."""
+        return {"label": self.label, "expression": self.expression, "result": self.result}
+
+
+@dataclass(frozen=True)
+class Span:
+    """A closed range of numbers (with a unit) or ISO dates; `None` marks an open end."""
+
+    low: float | str | None
+    high: float | str | None
+    unit: str = ""
+
+    @classmethod
+    def point(cls, value: float | str, unit: str = "") -> Span:
+        """Return a span holding a single value."""
+        return cls(value, value, unit)
+
+    def merge(self, other: Span | None) -> Span:
+        """Return the smallest span covering both (open ends stay open)."""
+        if other is None:
+            return self
+        low = None if self.low is None or other.low is None else min(self.low, other.low)
+        high = None if self.high is None or other.high is None else max(self.high, other.high)
+        return Span(low, high, self.unit)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the span as plain JSON data, numbers rounded for reading."""
+        return {"low": _readable(self.low), "high": _readable(self.high), "unit": self.unit}
+
+
+def _readable(value: float | str | None) -> float | str | None:
+    return round(value, 6) if isinstance(value, float) else value
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a rule kind decides for one choice of reference values."""
+
+    verdict: Verdict
+    reason: str
+    steps: tuple[Step, ...] = ()
+    claimed: Span | None = None
+    observed: Span | None = None
+    by_rounding: bool = False
+    records: tuple[dict[str, Any], ...] = ()
+
+    @classmethod
+    def unverifiable(cls, reason: str) -> Outcome:
+        """Return the outcome for a claim the data cannot support, with the reason."""
+        return cls(Verdict.UNVERIFIABLE, reason)
+
+
+@dataclass(frozen=True)
+class Result:
+    """A verdict with everything needed to see why: the rule, the arithmetic, and the sources."""
+
+    verdict: Verdict
+    reason: str
+    rule: dict[str, Any]
+    computation: tuple[Step, ...]
+    bounds: dict[str, Span | None]
+    evidence: tuple[dict[str, Any], ...]
+    robust: bool
+    sensitivity: tuple[dict[str, Any], ...]
+    as_of: dt.date
+    snapshot: str
+    by_rounding: bool = False
+    records: tuple[dict[str, Any], ...] = field(default=())
+
+    @property
+    def rating(self) -> dict[str, Any]:
+        """Return the verdict on the published 1-5 scale."""
+        value, label = RATING_SCALE[self.verdict]
+        return {"value": value, "best": BEST_RATING, "worst": WORST_RATING, "label": label}
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the result as plain JSON data."""
+        return {
+            "verdict": self.verdict.value,
+            "reason": self.reason,
+            "rule": self.rule,
+            "computation": [step.to_dict() for step in self.computation],
+            "bounds": {key: span.to_dict() if span else None for key, span in self.bounds.items()},
+            "holds_by_rounding": self.by_rounding,
+            "evidence": list(self.evidence),
+            "records": list(self.records),
+            "robust": self.robust,
+            "sensitivity": list(self.sensitivity),
+            "as_of": self.as_of.isoformat(),
+            "snapshot": self.snapshot,
+            "rating": self.rating,
+        }

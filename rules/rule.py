@@ -1,0 +1,45 @@
+"""A rule as data: validated against its kind's parameter schema, frozen, and echoed back as given."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Any
+
+from marshmallow import ValidationError
+
+from rules.errors import InvalidRule, UnknownRuleKind
+from rules.kinds import KINDS, get_kind
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A checkable rule: its kind, its validated parameters and its JSON form."""
+
+    kind: str
+    params: Mapping[str, Any]
+    spec: Mapping[str, Any]
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the rule as it was written (plain JSON data)."""
+        return json.loads(json.dumps(self.spec, default=str))
+
+
+def load_rule(data: Any) -> Rule:
+    """Validate a rule mapping (`{"kind": ..., ...}`) and return it frozen, or raise InvalidRule."""
+    if not isinstance(data, Mapping):
+        raise InvalidRule("a rule must be an object", {"_schema": ["must be an object"]})
+    name = data.get("kind")
+    try:
+        kind = get_kind(name)
+    except UnknownRuleKind as error:
+        raise InvalidRule(str(error), {"kind": [f"must be one of: {', '.join(KINDS)}"]}) from None
+    fields = {key: value for key, value in data.items() if key != "kind"}
+    try:
+        params = kind.params().load(fields)
+    except ValidationError as error:
+        messages = error.messages if isinstance(error.messages, dict) else {"_schema": error.messages}
+        raise InvalidRule(f"invalid {name} rule", messages) from None
+    return Rule(kind=name, params=MappingProxyType(params), spec=MappingProxyType(dict(data)))

@@ -1,0 +1,77 @@
+"""The one unit registry of the program, and the only door through which numbers and units reach pint.
+
+pint parses unit strings with an expression evaluator that can hang on exponent towers
+(`m**9**9**9`) and is quadratic in length, so every string is matched against a strict
+pattern first and quantities are built as `Q_(float, units)`, never from a raw string.
+"""
+
+import math
+import re
+from functools import lru_cache
+from importlib import resources
+
+import pint
+
+from rules.errors import UnsafeQuantity
+
+MAX_UNIT_LENGTH = 40
+MAX_ABS_VALUE = 1e15
+
+# A unit is at most four atoms of letters (with ² or ³ or a single-digit exponent), joined by * or /.
+_ATOM = r"[A-Za-z_]{1,20}(?:\*\*[1-9]|\^[1-9]|[²³])?"
+_UNIT_PATTERN = re.compile(rf"(?:{_ATOM})(?:\s*[*/]\s*{_ATOM}){{0,3}}")
+_SUPERSCRIPTS = {"²": "**2", "³": "**3"}
+
+
+def _make_registry() -> pint.UnitRegistry:
+    registry = pint.UnitRegistry(cache_folder=None, autoconvert_offset_to_baseunit=True)
+    with resources.files("rules").joinpath("data/units.txt").open(encoding="utf-8") as handle:
+        registry.load_definitions(handle.read().splitlines())
+    registry.formatter.default_format = "~P"
+    return registry
+
+
+ureg = _make_registry()
+Q_ = ureg.Quantity
+
+
+@lru_cache(maxsize=512)
+def parse_unit(text: str) -> pint.Unit:
+    """Return the pint unit for a unit string that passes the strict pattern."""
+    if not isinstance(text, str):
+        raise UnsafeQuantity("unit must be a string")
+    cleaned = text.strip()
+    if not cleaned or len(cleaned) > MAX_UNIT_LENGTH:
+        raise UnsafeQuantity(f"unit must be 1 to {MAX_UNIT_LENGTH} characters")
+    if not _UNIT_PATTERN.fullmatch(cleaned):
+        raise UnsafeQuantity(f"unit {cleaned[:MAX_UNIT_LENGTH]!r} is not of the form 'km**2', 'm', 'USD/year'")
+    for mark, power in _SUPERSCRIPTS.items():
+        cleaned = cleaned.replace(mark, power)
+    cleaned = cleaned.replace("^", "**")
+    try:
+        return ureg.parse_units(cleaned)
+    except (pint.errors.PintError, AttributeError, TypeError, ValueError, AssertionError) as error:
+        raise UnsafeQuantity(f"unknown unit {text.strip()!r}") from error
+
+
+def check_number(value: object) -> float:
+    """Return `value` as a finite float within the engine's range, or raise UnsafeQuantity."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise UnsafeQuantity("value must be a number")
+    if isinstance(value, int) and abs(value) > MAX_ABS_VALUE:
+        raise UnsafeQuantity(f"value must be at most {MAX_ABS_VALUE:g} in magnitude")
+    number = float(value)
+    if not math.isfinite(number) or abs(number) > MAX_ABS_VALUE:
+        raise UnsafeQuantity(f"value must be finite and at most {MAX_ABS_VALUE:g} in magnitude")
+    return number
+
+
+def quantity(value: object, unit: str) -> pint.Quantity:
+    """Build a quantity from a checked number and a checked unit string."""
+    return Q_(check_number(value), parse_unit(unit))
+
+
+def format_unit(unit: pint.Unit) -> str:
+    """Return the short, human form of a unit ("km²")."""
+    text = f"{unit:~P}"
+    return text or "×"
