@@ -25,9 +25,18 @@ def _usable(fact: Fact, as_of: dt.date) -> list[FactValue]:
 
 
 def _unverifiable(rule: Rule, reason: str, snapshot: Snapshot, as_of: dt.date) -> Result:
-    return Result(verdict=Verdict.UNVERIFIABLE, reason=reason, rule=rule.to_dict(), computation=(),
-                  bounds={"claimed": None, "reference": None}, evidence=(), robust=True,
-                  sensitivity=(), as_of=as_of, snapshot=snapshot.id)
+    return Result(
+        verdict=Verdict.UNVERIFIABLE,
+        reason=reason,
+        rule=rule.to_dict(),
+        computation=(),
+        bounds={"claimed": None, "reference": None},
+        evidence=(),
+        robust=True,
+        sensitivity=(),
+        as_of=as_of,
+        snapshot=snapshot.id,
+    )
 
 
 def _choices(rule: Rule, fields: tuple[str, ...], snapshot: Snapshot, as_of: dt.date):
@@ -49,9 +58,16 @@ def _choices(rule: Rule, fields: tuple[str, ...], snapshot: Snapshot, as_of: dt.
 
 
 def _describe(choice: Mapping[str, FactValue]) -> list[dict[str, str]]:
-    return [{"field": field, "value_ref": value.ref, "value": value.display(),
-             "publisher": value.source.publisher, "url": value.source.url}
-            for field, value in choice.items()]
+    return [
+        {
+            "field": field,
+            "value_ref": value.ref,
+            "value": value.display(),
+            "publisher": value.source.publisher,
+            "url": value.source.url,
+        }
+        for field, value in choice.items()
+    ]
 
 
 def _secondary_match(rule: Rule, kind, context: Context, choice: dict[str, FactValue]):
@@ -74,8 +90,10 @@ def evaluate(rule: Rule, snapshot: Snapshot, as_of: dt.date) -> Result:
         return _unverifiable(rule, reason, snapshot, as_of)
     facts, values = chosen
     fields = list(values)
-    combos = [dict(zip(fields, combo, strict=True))
-              for combo in itertools.islice(itertools.product(*values.values()), MAX_COMBINATIONS)]
+    combos = [
+        dict(zip(fields, combo, strict=True))
+        for combo in itertools.islice(itertools.product(*values.values()), MAX_COMBINATIONS)
+    ]
     outcomes: list[Outcome] = [kind.evaluate(rule.params, combo, context) for combo in combos]
     main, main_choice = outcomes[0], combos[0]
     verdict, reason, steps = main.verdict, main.reason, list(main.steps)
@@ -85,8 +103,10 @@ def evaluate(rule: Rule, snapshot: Snapshot, as_of: dt.date) -> Result:
         if match:
             fact, value, outcome = match
             verdict = Verdict.MISLEADING
-            reason = (f"{main.reason} It matches {fact.id} instead ({value.display()}), "
-                      f"which is not what the claim says.")
+            reason = (
+                f"{main.reason} It matches {fact.id} instead ({value.display()}), "
+                f"which is not what the claim says."
+            )
             steps += list(outcome.steps)
             evidence_values.append((fact, value))
     reference = None
@@ -96,15 +116,26 @@ def evaluate(rule: Rule, snapshot: Snapshot, as_of: dt.date) -> Result:
     sensitivity = tuple(
         {"values": _describe(combo), "verdict": outcome.verdict.value, "reason": outcome.reason}
         for combo, outcome in zip(combos[1:], outcomes[1:], strict=True)
-        if outcome.verdict is not main.verdict)
+        if outcome.verdict is not main.verdict
+    )
     used_refs = {value.ref for value in main_choice.values()}
-    evidence = tuple({**value.evidence(fact), "used_in_verdict": value.ref in used_refs}
-                     for fact, value in evidence_values)
+    evidence = tuple(
+        {**value.evidence(fact), "used_in_verdict": value.ref in used_refs} for fact, value in evidence_values
+    )
     return Result(
-        verdict=verdict, reason=reason, rule=rule.to_dict(), computation=tuple(steps),
-        bounds={"claimed": main.claimed, "reference": reference}, evidence=evidence,
-        robust=not sensitivity, sensitivity=sensitivity, as_of=as_of, snapshot=snapshot.id,
-        by_rounding=main.by_rounding, records=main.records)
+        verdict=verdict,
+        reason=reason,
+        rule=rule.to_dict(),
+        computation=tuple(steps),
+        bounds={"claimed": main.claimed, "reference": reference},
+        evidence=evidence,
+        robust=not sensitivity,
+        sensitivity=sensitivity,
+        as_of=as_of,
+        snapshot=snapshot.id,
+        by_rounding=main.by_rounding,
+        records=main.records,
+    )
 
 
 __all__ = ["Span", "evaluate"]

@@ -9,20 +9,65 @@ from dataclasses import dataclass
 from rules.dates import DateRange
 from rules.errors import ReferenceDataError
 
-LAUNCH_COLUMNS = (
-    "Launch_Tag Launch_JD Launch_Date LV_Type Variant Flight_ID Flight Mission FlightCode Platform "
-    "Launch_Site Launch_Pad Ascent_Site Ascent_Pad Apogee Apoflag Range RangeFlag Dest OrbPay Agency "
-    "LaunchCode FailCode Group Category LTCite Cite Notes"
-).split()
+LAUNCH_COLUMNS = [
+    "Launch_Tag",
+    "Launch_JD",
+    "Launch_Date",
+    "LV_Type",
+    "Variant",
+    "Flight_ID",
+    "Flight",
+    "Mission",
+    "FlightCode",
+    "Platform",
+    "Launch_Site",
+    "Launch_Pad",
+    "Ascent_Site",
+    "Ascent_Pad",
+    "Apogee",
+    "Apoflag",
+    "Range",
+    "RangeFlag",
+    "Dest",
+    "OrbPay",
+    "Agency",
+    "LaunchCode",
+    "FailCode",
+    "Group",
+    "Category",
+    "LTCite",
+    "Cite",
+    "Notes",
+]
 # GCAT's header names Apoflag and RangeFlag, but data rows carry each flag as the last character of the
 # padded Apogee and Range values, so a row has two fields fewer than its header.
 _ROW_COLUMNS = [name for name in LAUNCH_COLUMNS if name not in ("Apoflag", "RangeFlag")]
-SITE_COLUMNS = (
-    "Site Code UCode Type StateCode TStart TStop ShortName Name Location Longitude Latitude Error "
-    "Parent ShortEName EName Group UName"
-).split()
-_MONTHS = {name: number for number, name in enumerate(
-    "jan feb mar apr may jun jul aug sep oct nov dec".split(), start=1)}
+SITE_COLUMNS = [
+    "Site",
+    "Code",
+    "UCode",
+    "Type",
+    "StateCode",
+    "TStart",
+    "TStop",
+    "ShortName",
+    "Name",
+    "Location",
+    "Longitude",
+    "Latitude",
+    "Error",
+    "Parent",
+    "ShortEName",
+    "EName",
+    "Group",
+    "UName",
+]
+_MONTHS = {
+    name: number
+    for number, name in enumerate(
+        ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], start=1
+    )
+}
 _GCAT_DATE = re.compile(r"(\d{4})(?:\s+([A-Za-z]{3})(?:\s+(\d{1,2})(?:\s+(\d{2})(\d{2})(?::(\d{2}))?)?)?)?")
 
 
@@ -53,8 +98,14 @@ class Launch:
 
     def to_dict(self) -> dict[str, str]:
         """Return the row's key fields as plain data."""
-        return {"tag": self.tag, "date": self.moment.isoformat() if self.moment else self.date.label,
-                "vehicle": self.vehicle, "flight": self.flight, "site": self.site, "code": self.code}
+        return {
+            "tag": self.tag,
+            "date": self.moment.isoformat() if self.moment else self.date.label,
+            "vehicle": self.vehicle,
+            "flight": self.flight,
+            "site": self.site,
+            "code": self.code,
+        }
 
 
 @dataclass(frozen=True)
@@ -62,6 +113,7 @@ class Site:
     """One launch site from GCAT's site table."""
 
     code: str
+    ucode: str
     name: str
     state: str
     latitude: float | None
@@ -89,8 +141,9 @@ def parse_gcat_date(text: str) -> tuple[DateRange, dt.datetime | None]:
     day_date = dt.date(int(year), month, int(day))
     moment = None
     if hour is not None:
-        moment = dt.datetime(int(year), month, int(day), int(hour), int(minute), int(second or 0),
-                             tzinfo=dt.UTC)
+        moment = dt.datetime(
+            int(year), month, int(day), int(hour), int(minute), int(second or 0), tzinfo=dt.UTC
+        )
     return DateRange(day_date, day_date, "day"), moment
 
 
@@ -110,16 +163,27 @@ def parse_launches(text: str, name: str = "launch.tsv") -> tuple[Launch, ...]:
     for number, fields in enumerate(_rows(text, name, LAUNCH_COLUMNS), start=3):
         if len(fields) != len(_ROW_COLUMNS):
             raise ReferenceDataError(
-                f"{name}: row {number} has {len(fields)} fields, expected {len(_ROW_COLUMNS)}")
+                f"{name}: row {number} has {len(fields)} fields, expected {len(_ROW_COLUMNS)}"
+            )
         row = {column: value.strip() for column, value in zip(_ROW_COLUMNS, fields, strict=True)}
         try:
             days, moment = parse_gcat_date(row["Launch_Date"])
         except ValueError as error:
             raise ReferenceDataError(f"{name}: row {number}, field Launch_Date: {error}") from None
-        launches.append(Launch(
-            tag=row["Launch_Tag"], date=days, moment=moment, vehicle=row["LV_Type"],
-            flight=row["Flight"], mission=row["Mission"], site=row["Launch_Site"],
-            pad=row["Launch_Pad"], agency=row["Agency"], code=row["LaunchCode"]))
+        launches.append(
+            Launch(
+                tag=row["Launch_Tag"],
+                date=days,
+                moment=moment,
+                vehicle=row["LV_Type"],
+                flight=row["Flight"],
+                mission=row["Mission"],
+                site=row["Launch_Site"],
+                pad=row["Launch_Pad"],
+                agency=row["Agency"],
+                code=row["LaunchCode"],
+            )
+        )
     return tuple(launches)
 
 
@@ -136,10 +200,17 @@ def parse_sites(text: str, name: str = "sites.tsv") -> dict[str, Site]:
     for number, fields in enumerate(_rows(text, name, SITE_COLUMNS), start=2):
         if len(fields) != len(SITE_COLUMNS):
             raise ReferenceDataError(
-                f"{name}: row {number} has {len(fields)} fields, expected {len(SITE_COLUMNS)}")
+                f"{name}: row {number} has {len(fields)} fields, expected {len(SITE_COLUMNS)}"
+            )
         row = {column: value.strip() for column, value in zip(SITE_COLUMNS, fields, strict=True)}
         sites[row["Site"]] = Site(
-            code=row["Site"], name=row["Name"], state=row["StateCode"],
-            latitude=_float_or_none(row["Latitude"]), longitude=_float_or_none(row["Longitude"]),
-            error_deg=_float_or_none(row["Error"]), parent=row["Parent"])
+            code=row["Site"],
+            ucode=row["UCode"],
+            name=row["Name"],
+            state=row["StateCode"],
+            latitude=_float_or_none(row["Latitude"]),
+            longitude=_float_or_none(row["Longitude"]),
+            error_deg=_float_or_none(row["Error"]),
+            parent=row["Parent"],
+        )
     return sites

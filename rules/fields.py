@@ -71,8 +71,9 @@ class QuantitySchema(Schema):
 
 def fact_ref(**kwargs) -> fields.String:
     """Return a field holding a fact id such as `vostochny.area`."""
-    return fields.String(validate=validate.Regexp(FACT_ID, error="must be a fact id like 'vostochny.area'"),
-                         **kwargs)
+    return fields.String(
+        validate=validate.Regexp(FACT_ID, error="must be a fact id like 'vostochny.area'"), **kwargs
+    )
 
 
 def relation(**kwargs) -> fields.String:

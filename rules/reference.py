@@ -47,9 +47,15 @@ class Source:
 
     def to_dict(self) -> dict[str, Any]:
         """Return the provenance as plain JSON data."""
-        return {"id": self.id, "url": self.url, "title": self.title, "publisher": self.publisher,
-                "published": self.published, "retrieved": self.retrieved.isoformat(),
-                "licence": self.licence}
+        return {
+            "id": self.id,
+            "url": self.url,
+            "title": self.title,
+            "publisher": self.publisher,
+            "published": self.published,
+            "retrieved": self.retrieved.isoformat(),
+            "licence": self.licence,
+        }
 
 
 @dataclass(frozen=True)
@@ -113,16 +119,24 @@ class FactValue:
         for key in ("valid_from", "as_of"):
             if key in self.qualifier and parse_partial_date(self.qualifier[key]).start > as_of:
                 return False
-        return not ("valid_to" in self.qualifier
-                    and parse_partial_date(self.qualifier["valid_to"]).end < as_of)
+        return not (
+            "valid_to" in self.qualifier and parse_partial_date(self.qualifier["valid_to"]).end < as_of
+        )
 
     def evidence(self, fact: Fact) -> dict[str, Any]:
         """Return the value with its fact and full provenance, as plain JSON data."""
         return {
-            "fact": fact.id, "value_ref": self.ref, "entity": fact.entity, "property": fact.property,
-            "value": self.display(), "kind": self.kind, "approximate": self.approximate,
-            "qualifier": dict(self.qualifier), "preferred": self.preferred,
-            "preferred_reason": self.preferred_reason, "quote": self.quote,
+            "fact": fact.id,
+            "value_ref": self.ref,
+            "entity": fact.entity,
+            "property": fact.property,
+            "value": self.display(),
+            "kind": self.kind,
+            "approximate": self.approximate,
+            "qualifier": dict(self.qualifier),
+            "preferred": self.preferred,
+            "preferred_reason": self.preferred_reason,
+            "quote": self.quote,
             "source": self.source.to_dict(),
         }
 
@@ -144,8 +158,13 @@ class Fact:
 
     def to_dict(self) -> dict[str, Any]:
         """Return the fact and all its values as plain JSON data."""
-        return {"id": self.id, "entity": self.entity, "property": self.property,
-                "description": self.description, "values": [v.evidence(self) for v in self.values]}
+        return {
+            "id": self.id,
+            "entity": self.entity,
+            "property": self.property,
+            "description": self.description,
+            "values": [v.evidence(self) for v in self.values],
+        }
 
 
 @dataclass(frozen=True)
@@ -163,9 +182,16 @@ class Statement:
 
     def to_dict(self) -> dict[str, Any]:
         """Return the record as plain JSON data."""
-        return {"id": self.id, "speaker": self.speaker, "reported_by": self.reported_by,
-                "date": self.date.isoformat(), "text": self.text, "context": self.context,
-                "quote": self.quote, "source": self.source.to_dict()}
+        return {
+            "id": self.id,
+            "speaker": self.speaker,
+            "reported_by": self.reported_by,
+            "date": self.date.isoformat(),
+            "text": self.text,
+            "context": self.context,
+            "quote": self.quote,
+            "source": self.source.to_dict(),
+        }
 
 
 @dataclass(frozen=True)
@@ -202,12 +228,17 @@ class Snapshot:
         """Return the snapshot id, its files and sources with retrieved dates, and its age."""
         today = today or dt.date.today()
         sources = [s.to_dict() for s in [*self.dataset_sources.values(), *self.sources.values()]]
-        return {"snapshot": self.id, "folder": self.folder,
-                "files": [{"name": name, "sha256": digest} for name, digest in self.files],
-                "retrieved": self.retrieved.isoformat(),
-                "age_days": (today - self.retrieved).days,
-                "facts": len(self.facts), "statements": len(self.statements),
-                "launches": len(self.launches), "sources": sources}
+        return {
+            "snapshot": self.id,
+            "folder": self.folder,
+            "files": [{"name": name, "sha256": digest} for name, digest in self.files],
+            "retrieved": self.retrieved.isoformat(),
+            "age_days": (today - self.retrieved).days,
+            "facts": len(self.facts),
+            "statements": len(self.statements),
+            "launches": len(self.launches),
+            "sources": sources,
+        }
 
 
 def embedded_folder() -> Path:
@@ -282,11 +313,14 @@ def _load_sources(reader: _Reader, raw: Any) -> dict[str, Source]:
             reader.fail(f"{where}.url", "must be an http(s) URL")
         published = reader.get(entry, "published", where, (str, int), required=False)
         sources[source_id] = Source(
-            id=source_id, url=url, title=reader.get(entry, "title", where),
+            id=source_id,
+            url=url,
+            title=reader.get(entry, "title", where),
             publisher=reader.get(entry, "publisher", where),
             published=str(published) if published is not None else None,
             retrieved=reader.date(entry, "retrieved", where).start,
-            licence=reader.get(entry, "licence", where))
+            licence=reader.get(entry, "licence", where),
+        )
     return sources
 
 
@@ -308,8 +342,10 @@ def _load_value(reader: _Reader, raw: Any, fact_id: str, index: int, sources) ->
     if kind == "quantity":
         amount = raw["quantity"]
         try:
-            fields["amount"] = quantity(reader.get(amount, "value", f"{where}.quantity", (int, float)),
-                                        reader.get(amount, "unit", f"{where}.quantity"))
+            fields["amount"] = quantity(
+                reader.get(amount, "value", f"{where}.quantity", (int, float)),
+                reader.get(amount, "unit", f"{where}.quantity"),
+            )
         except UnsafeQuantity as error:
             reader.fail(f"{where}.quantity", str(error))
         fields["base_magnitude"] = float(fields["amount"].to_base_units().magnitude)
@@ -336,13 +372,18 @@ def _load_value(reader: _Reader, raw: Any, fact_id: str, index: int, sources) ->
             reader.fail(f"{where}.coordinates", "latitude or longitude out of range")
         fields["coordinates"] = (float(lat), float(lon), float(error))
     return FactValue(
-        fact_id=fact_id, index=index, kind=kind, source=sources[source_id],
+        fact_id=fact_id,
+        index=index,
+        kind=kind,
+        source=sources[source_id],
         quote=reader.get(raw, "quote", where),
         preferred=bool(reader.get(raw, "preferred", where, bool, required=False)),
         preferred_reason=reader.get(raw, "preferred_reason", where, required=False) or "",
         approximate=bool(reader.get(raw, "approximate", where, bool, required=False)),
         qualifier=MappingProxyType(qualifier),
-        note=reader.get(raw, "note", where, required=False) or "", **fields)
+        note=reader.get(raw, "note", where, required=False) or "",
+        **fields,
+    )
 
 
 def _load_facts(reader: _Reader, raw: Any, entities, sources) -> dict[str, Fact]:
@@ -358,8 +399,9 @@ def _load_facts(reader: _Reader, raw: Any, entities, sources) -> dict[str, Fact]
         if entity not in entities:
             reader.fail(f"{where}.entity", f"unknown entity {entity!r}")
         values = reader.get(entry, "values", where, list)
-        loaded = tuple(_load_value(reader, value, fact_id, index, sources)
-                       for index, value in enumerate(values))
+        loaded = tuple(
+            _load_value(reader, value, fact_id, index, sources) for index, value in enumerate(values)
+        )
         preferred = [value for value in loaded if value.preferred]
         if len(preferred) != 1:
             reader.fail(f"{where}.values", "exactly one value must be marked preferred")
@@ -368,9 +410,13 @@ def _load_facts(reader: _Reader, raw: Any, entities, sources) -> dict[str, Fact]
         kinds = {value.kind for value in loaded}
         if len(kinds - {"date", "datetime"}) + (1 if kinds & {"date", "datetime"} else 0) != 1:
             reader.fail(f"{where}.values", "values of one fact must be of one kind")
-        facts[fact_id] = Fact(id=fact_id, entity=entity, property=reader.get(entry, "property", where),
-                              description=reader.get(entry, "description", where, required=False) or "",
-                              values=loaded)
+        facts[fact_id] = Fact(
+            id=fact_id,
+            entity=entity,
+            property=reader.get(entry, "property", where),
+            description=reader.get(entry, "description", where, required=False) or "",
+            values=loaded,
+        )
     return facts
 
 
@@ -382,11 +428,13 @@ def _load_entities(reader: _Reader, raw: Any) -> dict[str, Entity]:
         where = f"entities.{entity_id}"
         aliases = reader.get(entry, "aliases", where, list, required=False) or []
         entities[entity_id] = Entity(
-            id=entity_id, name=reader.get(entry, "name", where),
+            id=entity_id,
+            name=reader.get(entry, "name", where),
             type=reader.get(entry, "type", where, required=False) or "thing",
             aliases=tuple(str(alias) for alias in aliases),
             timezone=reader.get(entry, "timezone", where, required=False),
-            wikidata=reader.get(entry, "wikidata", where, required=False))
+            wikidata=reader.get(entry, "wikidata", where, required=False),
+        )
     return entities
 
 
@@ -399,21 +447,33 @@ def _load_statements(reader: _Reader, raw: Any, sources) -> tuple[Statement, ...
         source_id = reader.get(entry, "source", where)
         if source_id not in sources:
             reader.fail(f"{where}.source", f"unknown source {source_id!r}")
-        statements.append(Statement(
-            id=reader.get(entry, "id", where), speaker=reader.get(entry, "speaker", where),
-            reported_by=reader.get(entry, "reported_by", where),
-            date=reader.date(entry, "date", where).start, text=reader.get(entry, "text", where),
-            context=reader.get(entry, "context", where, required=False) or "",
-            source=sources[source_id], quote=reader.get(entry, "quote", where)))
+        statements.append(
+            Statement(
+                id=reader.get(entry, "id", where),
+                speaker=reader.get(entry, "speaker", where),
+                reported_by=reader.get(entry, "reported_by", where),
+                date=reader.date(entry, "date", where).start,
+                text=reader.get(entry, "text", where),
+                context=reader.get(entry, "context", where, required=False) or "",
+                source=sources[source_id],
+                quote=reader.get(entry, "quote", where),
+            )
+        )
     return tuple(statements)
 
 
 def _dataset_sources(folder: Path, retrieved: dt.date) -> dict[str, Source]:
     # GCAT files keep their own format byte for byte; their provenance lives here and in gcat/README.md.
     return {
-        name: Source(id=f"gcat-{Path(name).stem}", url=url, title=f"GCAT {Path(name).name}",
-                     publisher="Jonathan C. McDowell, GCAT (planet4589.org)", published=None,
-                     retrieved=retrieved, licence="CC-BY 4.0 (credit Jonathan C. McDowell, GCAT)")
+        name: Source(
+            id=f"gcat-{Path(name).stem}",
+            url=url,
+            title=f"GCAT {Path(name).name}",
+            publisher="Jonathan C. McDowell, GCAT (planet4589.org)",
+            published=None,
+            retrieved=retrieved,
+            licence="CC-BY 4.0 (credit Jonathan C. McDowell, GCAT)",
+        )
         for name, url in GCAT_SOURCES.items()
     }
 
@@ -434,10 +494,19 @@ def load_snapshot(folder: str | Path | None = None) -> Snapshot:
     retrieved = reader.date(facts_doc, "retrieved", "header").start
     launches = parse_launches((folder / "gcat/launch.tsv").read_text(encoding="utf-8"), "gcat/launch.tsv")
     sites = parse_sites((folder / "gcat/sites.tsv").read_text(encoding="utf-8"), "gcat/sites.tsv")
-    header = {key: facts_doc[key] for key in ("about", "compiled_from", "retrieved", "licence")
-              if key in facts_doc}
+    header = {
+        key: facts_doc[key] for key in ("about", "compiled_from", "retrieved", "licence") if key in facts_doc
+    }
     return Snapshot(
-        id=identity, folder=str(folder), files=files, header=MappingProxyType(header),
-        sources=MappingProxyType(sources), entities=MappingProxyType(entities),
-        facts=MappingProxyType(facts), statements=statements, launches=launches,
-        sites=MappingProxyType(sites), dataset_sources=MappingProxyType(_dataset_sources(folder, retrieved)))
+        id=identity,
+        folder=str(folder),
+        files=files,
+        header=MappingProxyType(header),
+        sources=MappingProxyType(sources),
+        entities=MappingProxyType(entities),
+        facts=MappingProxyType(facts),
+        statements=statements,
+        launches=launches,
+        sites=MappingProxyType(sites),
+        dataset_sources=MappingProxyType(_dataset_sources(folder, retrieved)),
+    )

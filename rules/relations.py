@@ -27,8 +27,13 @@ RELATIONS: dict[str, Relation] = {
     r.name: r
     for r in (
         Relation("exact", "(no hedge)", 0.0, 0.10, True),
-        Relation("about", "about, roughly, approximately, around, comparable to, the size of",
-                 0.10, 0.15, True),
+        Relation(
+            "about",
+            "about, roughly, approximately, around, comparable to, the size of",
+            0.10,
+            0.15,
+            True,
+        ),
         Relation("more_than", "more than, over", 0.0, 0.10, False),
         Relation("at_least", "at least", 0.0, 0.10, True),
         Relation("less_than", "less than, under", 0.0, 0.10, False),
@@ -56,8 +61,9 @@ def precision_of(number: float) -> float:
     return min(10.0**zeros, max(1.0, magnitude / 10))
 
 
-def claimed_interval(relation: Relation, value: float, high: float | None, step: float,
-                     with_rounding: bool) -> tuple[float, float]:
+def claimed_interval(
+    relation: Relation, value: float, high: float | None, step: float, with_rounding: bool
+) -> tuple[float, float]:
     """Return the interval of reference values the claim allows."""
     half = step / 2 if with_rounding and relation.rounding_helps else 0.0
     width = abs(value) * relation.hedge
@@ -83,8 +89,15 @@ def _inside(relation: Relation, observed: float, low: float, high: float) -> boo
     return low <= observed <= high
 
 
-def judge(relation_name: str, value: float, observed: float, *, high: float | None = None,
-          step: float | None = None, unit: str = "") -> tuple[Verdict, bool, Span, str]:
+def judge(
+    relation_name: str,
+    value: float,
+    observed: float,
+    *,
+    high: float | None = None,
+    step: float | None = None,
+    unit: str = "",
+) -> tuple[Verdict, bool, Span, str]:
     """Compare an observed number with a claim; return verdict, by-rounding flag, claimed span, detail."""
     relation = RELATIONS[relation_name]
     step = precision_of(value) if step is None else step
@@ -99,9 +112,17 @@ def judge(relation_name: str, value: float, observed: float, *, high: float | No
     gap = (low_r - observed) if observed < low_r else (observed - top_r)
     relative = gap / abs(value) if value else math.inf
     if relative <= relation.near_miss:
-        return (Verdict.APPROXIMATELY_ACCURATE, False, span_r,
-                f"outside the claim by {relative:.1%} of {value:g}, within the "
-                f"{relation.near_miss:.0%} allowed for '{relation_name}'")
-    return (Verdict.INACCURATE, False, span_r,
-            f"outside the claim by {relative:.1%} of {value:g}, more than the "
-            f"{relation.near_miss:.0%} allowed for '{relation_name}'")
+        return (
+            Verdict.APPROXIMATELY_ACCURATE,
+            False,
+            span_r,
+            f"outside the claim by {relative:.1%} of {value:g}, within the "
+            f"{relation.near_miss:.0%} allowed for '{relation_name}'",
+        )
+    return (
+        Verdict.INACCURATE,
+        False,
+        span_r,
+        f"outside the claim by {relative:.1%} of {value:g}, more than the "
+        f"{relation.near_miss:.0%} allowed for '{relation_name}'",
+    )

@@ -44,7 +44,9 @@ def parse_unit(text: str) -> pint.Unit:
     if not cleaned or len(cleaned) > MAX_UNIT_LENGTH:
         raise UnsafeQuantity(f"unit must be 1 to {MAX_UNIT_LENGTH} characters")
     if not _UNIT_PATTERN.fullmatch(cleaned):
-        raise UnsafeQuantity(f"unit {cleaned[:MAX_UNIT_LENGTH]!r} is not of the form 'km**2', 'm', 'USD/year'")
+        raise UnsafeQuantity(
+            f"unit {cleaned[:MAX_UNIT_LENGTH]!r} is not of the form 'km**2', 'm', 'USD/year'"
+        )
     for mark, power in _SUPERSCRIPTS.items():
         cleaned = cleaned.replace(mark, power)
     cleaned = cleaned.replace("^", "**")

@@ -3,7 +3,17 @@
 from __future__ import annotations
 
 from rules.errors import UnknownRuleKind
-from rules.kinds import anniversary, attribution, count, date, interval, location, quantity, ratio, role
+from rules.kinds import (
+    anniversary,
+    attribution,
+    count,
+    date,
+    interval,
+    location,
+    quantity,
+    ratio,
+    role,
+)
 from rules.kinds.base import Kind
 
 KINDS: dict[str, Kind] = {

@@ -40,7 +40,8 @@ def evaluate(params, values, context) -> Outcome:
     if claimed.dimensionality != observed.amount.dimensionality:
         return Outcome.unverifiable(
             f"The claim is in {format_unit(claimed.units)} but {observed.fact_id} is in "
-            f"{format_unit(observed.amount.units)}.")
+            f"{format_unit(observed.amount.units)}."
+        )
     unit = observed.amount.units
     reference = observed.amount.magnitude
     value = claimed.to(unit).magnitude
@@ -49,16 +50,22 @@ def evaluate(params, values, context) -> Outcome:
     step = params.get("precision", precision_of(claimed.magnitude))
     step = (step * claimed.units).to(unit).magnitude
     label = format_unit(unit)
-    verdict, by_rounding, span, detail = judge(params["relation"], value, reference, high=high,
-                                               step=step, unit=label)
+    verdict, by_rounding, span, detail = judge(
+        params["relation"], value, reference, high=high, step=step, unit=label
+    )
     steps = (
-        Step("claimed", f"{params['relation']} {params['value']['value']:g} {params['value']['unit']}",
-             f"{value:,.6g} {label}"),
+        Step(
+            "claimed",
+            f"{params['relation']} {params['value']['value']:g} {params['value']['unit']}",
+            f"{value:,.6g} {label}",
+        ),
         Step("reference", f"{observed.fact_id} ({observed.source.publisher})", observed.display()),
         Step("comparison", f"{reference:,.6g} {label} against the claim", detail),
     )
-    reason = (f"The reference value {observed.display()} ({observed.source.publisher}) is {detail}"
-              f" of the claimed {params['relation'].replace('_', ' ')} {value:,.6g} {label}.")
+    reason = (
+        f"The reference value {observed.display()} ({observed.source.publisher}) is {detail}"
+        f" of the claimed {params['relation'].replace('_', ' ')} {value:,.6g} {label}."
+    )
     return Outcome(verdict, reason, steps, span, Span.point(reference, label), by_rounding)
 
 

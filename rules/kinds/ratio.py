@@ -46,18 +46,32 @@ def evaluate(params, values, context) -> Outcome:
     factor = params["factor"]
     # "The size of Y" has no digits to round: a factor of exactly 1 carries no rounding of its own.
     step = params.get("precision", 0.0 if factor == 1 else precision_of(factor))
-    verdict, by_rounding, span, detail = judge(params["relation"], factor, observed,
-                                               high=params.get("high"), step=step, unit="×")
-    steps = (
-        Step("ratio", f"{top.display()} ({top.source.publisher}) / {bottom.display()} "
-                      f"({bottom.source.publisher})", f"{observed:,.4g}×"),
-        Step("comparison", f"{observed:,.4g}× against {params['relation'].replace('_', ' ')} "
-                           f"{factor:g}×", detail),
+    verdict, by_rounding, span, detail = judge(
+        params["relation"], factor, observed, high=params.get("high"), step=step, unit="×"
     )
-    reason = (f"{top.fact_id} / {bottom.fact_id} = {observed:,.4g}×, {detail} of the claimed "
-              f"{params['relation'].replace('_', ' ')} {factor:g}×.")
+    steps = (
+        Step(
+            "ratio",
+            f"{top.display()} ({top.source.publisher}) / {bottom.display()} ({bottom.source.publisher})",
+            f"{observed:,.4g}×",
+        ),
+        Step(
+            "comparison",
+            f"{observed:,.4g}× against {params['relation'].replace('_', ' ')} {factor:g}×",
+            detail,
+        ),
+    )
+    reason = (
+        f"{top.fact_id} / {bottom.fact_id} = {observed:,.4g}×, {detail} of the claimed "
+        f"{params['relation'].replace('_', ' ')} {factor:g}×."
+    )
     return Outcome(verdict, reason, steps, span, Span.point(observed, "×"), by_rounding)
 
 
-KIND = Kind("ratio", "One fact's value as a multiple of another's.", Params, evaluate,
-            fact_fields=("fact", "base"))
+KIND = Kind(
+    "ratio",
+    "One fact's value as a multiple of another's.",
+    Params,
+    evaluate,
+    fact_fields=("fact", "base"),
+)
