@@ -179,6 +179,7 @@ class Statement:
     context: str
     source: Source
     quote: str
+    gist: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         """Return the record as plain JSON data."""
@@ -189,6 +190,7 @@ class Statement:
             "date": self.date.isoformat(),
             "text": self.text,
             "context": self.context,
+            "gist": self.gist,
             "quote": self.quote,
             "source": self.source.to_dict(),
         }
@@ -457,6 +459,7 @@ def _load_statements(reader: _Reader, raw: Any, sources) -> tuple[Statement, ...
                 context=reader.get(entry, "context", where, required=False) or "",
                 source=sources[source_id],
                 quote=reader.get(entry, "quote", where),
+                gist=reader.get(entry, "gist", where, required=False) or "",
             )
         )
     return tuple(statements)
