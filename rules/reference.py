@@ -23,7 +23,7 @@ import yaml
 from rules.dates import DateRange, parse_partial_date
 from rules.errors import ReferenceDataError, UnknownFact, UnsafeQuantity
 from rules.events import Launch, Site, parse_launches, parse_sites
-from rules.units import format_unit, quantity
+from rules.units import format_number, format_unit, quantity
 
 DATA_FILES = ("facts.yaml", "statements.yaml", "gcat/launch.tsv", "gcat/sites.tsv")
 VALUE_KINDS = ("quantity", "date", "datetime", "text", "coordinates")
@@ -100,7 +100,7 @@ class FactValue:
         """Return the value as a reader would write it."""
         prefix = "about " if self.approximate else ""
         if self.amount is not None:
-            return f"{prefix}{self.amount.magnitude:,.6g} {format_unit(self.amount.units)}"
+            return f"{prefix}{format_number(self.amount.magnitude)} {format_unit(self.amount.units)}"
         if self.moment is not None:
             return self.moment.isoformat()
         if self.days is not None:

@@ -77,3 +77,10 @@ def format_unit(unit: pint.Unit) -> str:
     """Return the short, human form of a unit ("km²")."""
     text = f"{unit:~P}"
     return text or "×"
+
+
+def format_number(number: float) -> str:
+    """Return a number as a reader would write it: 551.5, 5,494,719, 0.9112."""
+    if abs(number) >= 1e5:
+        return f"{number:,.0f}"
+    return f"{number:,.6g}" if abs(number) >= 1 else f"{number:.4g}"

@@ -15,7 +15,7 @@ from rules.fields import QuantitySchema, fact_ref, relation, secondary
 from rules.kinds.base import Kind
 from rules.model import Outcome, Span, Step
 from rules.relations import judge, precision_of
-from rules.units import format_unit, quantity
+from rules.units import format_number, format_unit, quantity
 
 
 class Params(Schema):
@@ -42,29 +42,27 @@ def evaluate(params, values, context) -> Outcome:
             f"The claim is in {format_unit(claimed.units)} but {observed.fact_id} is in "
             f"{format_unit(observed.amount.units)}."
         )
-    unit = observed.amount.units
-    reference = observed.amount.magnitude
-    value = claimed.to(unit).magnitude
+    # Compare in the unit the claim was written in, so its rounding ("5 km²" → ±0.5 km²) reads naturally.
+    unit, label = claimed.units, format_unit(claimed.units)
+    reference = observed.amount.to(unit).magnitude
     high = quantity(**params["high"]).to(unit).magnitude if "high" in params else None
-    # The claim's rounding is read in the unit it was written in ("5 km²" → ±0.5 km²), then converted.
     step = params.get("precision", precision_of(claimed.magnitude))
-    step = (step * claimed.units).to(unit).magnitude
-    label = format_unit(unit)
     verdict, by_rounding, span, detail = judge(
-        params["relation"], value, reference, high=high, step=step, unit=label
+        params["relation"], claimed.magnitude, reference, high=high, step=step, unit=label
     )
+    relation_words = params["relation"].replace("_", " ")
     steps = (
+        Step("claimed", f"{relation_words} {format_number(claimed.magnitude)} {label}", detail),
         Step(
-            "claimed",
-            f"{params['relation']} {params['value']['value']:g} {params['value']['unit']}",
-            f"{value:,.6g} {label}",
+            "reference",
+            f"{observed.fact_id} = {observed.display()} ({observed.source.publisher})",
+            f"{format_number(reference)} {label}",
         ),
-        Step("reference", f"{observed.fact_id} ({observed.source.publisher})", observed.display()),
-        Step("comparison", f"{reference:,.6g} {label} against the claim", detail),
     )
     reason = (
-        f"The reference value {observed.display()} ({observed.source.publisher}) is {detail}"
-        f" of the claimed {params['relation'].replace('_', ' ')} {value:,.6g} {label}."
+        f"{observed.fact_id} is {observed.display()} ({observed.source.publisher}) = "
+        f"{format_number(reference)} {label}; against the claimed {relation_words} "
+        f"{format_number(claimed.magnitude)} {label} it is {detail}."
     )
     return Outcome(verdict, reason, steps, span, Span.point(reference, label), by_rounding)
 

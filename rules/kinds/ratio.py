@@ -62,8 +62,8 @@ def evaluate(params, values, context) -> Outcome:
         ),
     )
     reason = (
-        f"{top.fact_id} / {bottom.fact_id} = {observed:,.4g}×, {detail} of the claimed "
-        f"{params['relation'].replace('_', ' ')} {factor:g}×."
+        f"{top.fact_id} / {bottom.fact_id} = {top.display()} / {bottom.display()} = {observed:,.4g}×; "
+        f"against the claimed {params['relation'].replace('_', ' ')} {factor:g}× it is {detail}."
     )
     return Outcome(verdict, reason, steps, span, Span.point(observed, "×"), by_rounding)
 
