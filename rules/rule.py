@@ -24,7 +24,7 @@ class Rule:
 
     def to_dict(self) -> dict[str, Any]:
         """Return the rule as it was written (plain JSON data)."""
-        return json.loads(json.dumps(self.spec, default=str))
+        return json.loads(json.dumps(dict(self.spec), default=str))
 
 
 def load_rule(data: Any) -> Rule:

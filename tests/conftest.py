@@ -5,11 +5,33 @@ from pathlib import Path
 import pytest
 
 from rules.reference import load_snapshot
+from service import create_app
 
 TEST_SNAPSHOT = Path(__file__).parent / "data" / "snapshot"
+TEST_CATALOG = Path(__file__).parent / "data" / "catalog"
 
 
 @pytest.fixture(scope="session")
 def test_snapshot():
     """The small test snapshot (tests/data/snapshot), loaded once; read-only."""
     return load_snapshot(TEST_SNAPSHOT)
+
+
+@pytest.fixture
+def app():
+    """The service configured for tests: the test snapshot and the test catalog (tests/data)."""
+    return create_app(
+        {"TESTING": True, "REFERENCE_DIR": str(TEST_SNAPSHOT), "CATALOG_DIR": str(TEST_CATALOG)}
+    )
+
+
+@pytest.fixture
+def client(app):
+    """A test client for the app."""
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    """A CLI runner whose commands use the app."""
+    return app.test_cli_runner()

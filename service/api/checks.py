@@ -1,0 +1,34 @@
+"""POST /v1/checks: check a batch of claims (catalog ids, structured rules, free text)."""
+
+from __future__ import annotations
+
+from flask.views import MethodView
+
+from service.api.blueprint import Blueprint
+from service.schemas import ChecksRequestSchema, ChecksResponseSchema
+from service.state import current_state
+from service.verdicts import check_all
+
+blp = Blueprint(
+    "checks",
+    __name__,
+    url_prefix="/v1/checks",
+    description="Check claims and get verdicts with their evidence.",
+)
+
+
+@blp.route("")
+class Checks(MethodView):
+    @blp.arguments(ChecksRequestSchema)
+    @blp.response(200, ChecksResponseSchema)
+    @blp.alt_response(400, response="MalformedJSON")
+    @blp.alt_response(404, response="NotFound")
+    @blp.alt_response(413, response="ContentTooLarge")
+    @blp.alt_response(415, response="UnsupportedMediaType")
+    def post(self, body):
+        """Check 1 to 100 claims; each answer has a verdict, the arithmetic and the sources.
+
+        A false claim is a 200 with verdict `inaccurate`; an unknown claim id is a 404.
+        """
+        state = current_state()
+        return {"results": check_all(body["claims"], state.snapshot, state.catalog, body.get("as_of"))}

@@ -1,0 +1,120 @@
+"""POST /v1/checks: catalog claims, structured rules and free text, answered in order with provenance."""
+
+import datetime as dt
+
+from service.verdicts import TEXT_NOT_PARSED
+
+LESS_THAN_500 = {
+    "kind": "quantity",
+    "fact": "vostochny.area",
+    "relation": "less_than",
+    "value": {"value": 500, "unit": "km**2"},
+}
+RESULT_KEYS = {
+    "verdict",
+    "reason",
+    "rule",
+    "computation",
+    "bounds",
+    "holds_by_rounding",
+    "evidence",
+    "records",
+    "robust",
+    "sensitivity",
+    "as_of",
+    "snapshot",
+    "rating",
+}
+
+
+def _check(client, *claims, **extra):
+    response = client.post("/v1/checks", json={"claims": list(claims), **extra})
+    assert response.status_code == 200, response.get_data(as_text=True)
+    assert response.mimetype == "application/json"
+    return response.get_json()["results"]
+
+
+def test_structured_rule_that_is_false_is_inaccurate(client, app):
+    [result] = _check(client, {"rule": LESS_THAN_500}, as_of="2023-09-13")
+    assert set(result) >= RESULT_KEYS
+    assert result["verdict"] == "inaccurate"
+    assert result["rule"] == LESS_THAN_500
+    assert result["as_of"] == "2023-09-13"
+    assert result["snapshot"] == app.extensions["claimcheck"].snapshot.id
+    assert result["rating"] == {"value": 1, "best": 5, "worst": 1, "label": "Inaccurate"}
+    assert result["bounds"]["claimed"]["high"] == 500.0
+    assert result["computation"] and all(step["result"] for step in result["computation"])
+    assert "claim" not in result and "input" not in result
+
+
+def test_every_result_carries_its_sources(client):
+    [result] = _check(client, {"rule": LESS_THAN_500})
+    assert result["evidence"]
+    for item in result["evidence"]:
+        source = item["source"]
+        assert source["url"].startswith("https://")
+        assert source["publisher"] and source["retrieved"] == "2026-11-26"
+    assert [item["used_in_verdict"] for item in result["evidence"]] == [True, False]
+
+
+def test_structured_rule_defaults_to_today(client):
+    [result] = _check(client, {"rule": LESS_THAN_500})
+    assert result["as_of"] == dt.date.today().isoformat()
+
+
+def test_catalog_claim_is_judged_as_of_its_article(client):
+    [result] = _check(client, {"claim_id": "tsiolkovsky-residents"})
+    assert result["verdict"] == "misleading"
+    assert result["as_of"] == "2023-09-13"
+    assert result["claim"]["id"] == "tsiolkovsky-residents"
+    assert result["claim"]["quote"] == "has about 25,000 residents"
+    assert result["claim"]["article"]["id"] == "test-cosmodrome"
+    assert result["rule"]["secondary"] == ["tsiolkovsky.planned_population"]
+
+
+def test_as_of_overrides_the_article_date(client):
+    [result] = _check(client, {"claim_id": "area-more-than-550"}, as_of="2024-01-31")
+    assert result["as_of"] == "2024-01-31"
+
+
+def test_free_text_is_unverifiable_not_an_error(client):
+    [result] = _check(client, {"text": "Vostochny is larger than Seoul."})
+    assert result["verdict"] == "unverifiable"
+    assert result["reason"] == TEXT_NOT_PARSED
+    assert result["input"] == {"text": "Vostochny is larger than Seoul."}
+    assert result["rating"]["value"] == 3
+
+
+def test_a_claim_the_engine_cannot_judge_is_unverifiable(client):
+    rule = {**LESS_THAN_500, "fact": "baikonur.area"}
+    [result] = _check(client, {"rule": rule})
+    assert result["verdict"] == "unverifiable"
+    assert "baikonur.area" in result["reason"]
+
+
+def test_results_come_back_in_request_order(client):
+    results = _check(
+        client,
+        {"text": "x"},
+        {"claim_id": "area-more-than-550"},
+        {"rule": LESS_THAN_500},
+        {"claim_id": "area-less-than-500"},
+    )
+    assert [r["verdict"] for r in results] == ["unverifiable", "accurate", "inaccurate", "inaccurate"]
+
+
+def test_a_full_batch_of_100_claims(client):
+    results = _check(client, *[{"claim_id": "hundred-times-naro"}] * 100)
+    assert len(results) == 100
+    assert {r["verdict"] for r in results} == {"accurate"}
+
+
+def test_text_of_2000_characters_is_accepted(client):
+    [result] = _check(client, {"text": "a" * 2000})
+    assert result["verdict"] == "unverifiable"
+
+
+def test_units_other_than_the_reference_unit(client):
+    rule = {**LESS_THAN_500, "relation": "more_than", "value": {"value": 55000, "unit": "hectare"}}
+    [result] = _check(client, {"rule": rule}, as_of="2023-09-13")
+    assert result["verdict"] == "accurate"
