@@ -14,6 +14,10 @@ from service.jsonparse import MAX_DEPTH
 DEFAULTS: dict[str, Any] = {
     "REFERENCE_DIR": None,  # None: the snapshot shipped in rules/data
     "CATALOG_DIR": None,  # None: the catalog shipped in claims/articles
+    "DATA_DIR": None,  # where refreshed snapshots (and, by default, the report database) live
+    "ADMIN_TOKEN": None,  # bearer token for admin endpoints; unset: admin endpoints refuse everyone
+    "CONTACT": None,  # operator contact for the User-Agent sent to Wikimedia and GCAT
+    "REFRESH_INTERVAL": 300,  # seconds between refreshes through the admin endpoint, per worker
     "MAX_CONTENT_LENGTH": 256 * 1024,
     "MAX_JSON_DEPTH": MAX_DEPTH,
 }

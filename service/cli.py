@@ -17,6 +17,7 @@ from rules.fields import MAX_TEXT
 from rules.rule import load_rule
 from service import create_app, jsonparse
 from service.errors import validation_items
+from service.refresh.command import refresh_command
 from service.state import current_state
 from service.verdicts import catalog_claim_json, check_catalog_claim, check_rule, check_text
 
@@ -24,6 +25,9 @@ from service.verdicts import catalog_claim_json, check_catalog_claim, check_rule
 @click.group(cls=AppGroup, context_settings={"obj": ScriptInfo(create_app=create_app, set_debug_flag=False)})
 def main() -> None:
     """Check news claims against sourced reference data."""
+
+
+main.add_command(refresh_command)
 
 
 def _rule(text: str):

@@ -25,8 +25,10 @@ from rules.errors import (
     UnsafeQuantity,
 )
 from service.jsonparse import InvalidJSON, JSONTooDeep, NumberTooLarge, TooManyKeys
+from service.refresh.errors import InvalidPayload, RefreshInProgress, SourceUnavailable
 
 PROBLEM_MIMETYPE = "application/problem+json"
+
 TYPE_PREFIX = "urn:claimcheck:problem:"
 MAX_ERRORS = 100
 
@@ -55,6 +57,9 @@ ERROR_TABLE: dict[type[Exception], ProblemType] = {
     JSONTooDeep: ProblemType(422, "json-too-deep", "JSON nested too deep"),
     NumberTooLarge: ProblemType(422, "number-too-large", "Number too large"),
     TooManyKeys: ProblemType(422, "too-many-keys", "Object with too many keys"),
+    RefreshInProgress: ProblemType(409, "refresh-in-progress", "A refresh is already running"),
+    InvalidPayload: ProblemType(502, "invalid-payload", "A source sent data in the wrong format"),
+    SourceUnavailable: ProblemType(502, "source-unavailable", "A source could not be reached"),
     ReferenceDataError: ProblemType(500, "reference-data-error", "Reference data is broken"),
     CatalogError: ProblemType(500, "catalog-error", "Claim catalog is broken"),
     ClaimcheckError: ProblemType(500, "internal-error", "Internal error"),

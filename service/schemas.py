@@ -325,6 +325,29 @@ class StatusSchema(Schema):
     statements = fields.Integer(required=True)
     launches = fields.Integer(required=True)
     sources = fields.List(fields.Nested(SourceSchema), required=True)
+    loaded_from = fields.Dict(
+        metadata={"description": "Where the snapshot was loaded from, and whether loading fell back."}
+    )
+
+
+class RefreshRequestSchema(Schema):
+    """Which live sources to refresh, and whether only to show what would change."""
+
+    source = fields.String(load_default="all", validate=validate.OneOf(["all", "wikidata", "gcat"]))
+    dry_run = fields.Boolean(load_default=False)
+
+
+class RefreshReportSchema(Schema):
+    """What a refresh fetched, wrote, and changed (facts, launch rows, catalog verdicts)."""
+
+    sources = fields.List(fields.String(), required=True)
+    dry_run = fields.Boolean(required=True)
+    snapshot = fields.String(required=True)
+    folder = fields.String(allow_none=True)
+    previous = fields.Dict(required=True)
+    fetched = fields.Dict(keys=fields.String(), values=fields.String(), required=True)
+    notes = fields.List(fields.String(), required=True)
+    diff = fields.Dict(required=True)
 
 
 class HealthSchema(Schema):

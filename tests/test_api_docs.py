@@ -33,6 +33,7 @@ def test_document_lists_every_endpoint(client):
         "/v1/claims/{claim_id}",
         "/v1/reference/facts",
         "/v1/reference/facts/{fact_id}",
+        "/v1/reference/refresh",
         "/v1/reference/status",
         "/healthz",
     }

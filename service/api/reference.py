@@ -2,11 +2,24 @@
 
 from __future__ import annotations
 
+import time
+
+from flask import current_app
 from flask.views import MethodView
 
 from service.api.blueprint import Blueprint
-from service.schemas import FactListSchema, FactSchema, FactsQuerySchema, StatusSchema
-from service.state import current_state
+from service.auth import require_admin
+from service.errors import Problem
+from service.refresh import SourceBusy, refresh
+from service.schemas import (
+    FactListSchema,
+    FactSchema,
+    FactsQuerySchema,
+    RefreshReportSchema,
+    RefreshRequestSchema,
+    StatusSchema,
+)
+from service.state import current_state, reload_reference
 
 blp = Blueprint(
     "reference",
@@ -45,4 +58,46 @@ class Status(MethodView):
     @blp.response(200, StatusSchema)
     def get(self):
         """Return the snapshot id, its files, its sources with retrieval dates, and its age."""
-        return current_state().snapshot.status()
+        state = current_state()
+        return {**state.snapshot.status(), "loaded_from": state.loaded_from}
+
+
+@blp.route("/refresh")
+class Refresh(MethodView):
+    @blp.arguments(RefreshRequestSchema)
+    @blp.response(200, RefreshReportSchema)
+    @blp.alt_response(401, response="Problem")
+    @blp.alt_response(403, response="Problem")
+    @blp.alt_response(429, response="Problem")
+    def post(self, body):
+        """Fetch live sources into a new snapshot and serve it (admin only, rate limited)."""
+        require_admin()
+        app, state = current_app, current_state()
+        if not app.config.get("DATA_DIR"):
+            raise Problem(409, "No data directory", "Set CLAIMCHECK_DATA_DIR to keep refreshed snapshots.")
+        # One refresh per interval per worker: the sources ask callers not to hammer them.
+        wait = state.extras.get("last_refresh", -1e9) + app.config["REFRESH_INTERVAL"] - time.monotonic()
+        if wait > 0:
+            raise Problem(
+                429,
+                "Too Many Requests",
+                "A refresh ran recently.",
+                headers={"Retry-After": str(int(wait) + 1)},
+            )
+        state.extras["last_refresh"] = time.monotonic()
+        try:
+            report = refresh(
+                body["source"],
+                app.config["DATA_DIR"],
+                dry_run=body["dry_run"],
+                in_request=True,
+                catalog=state.catalog,
+                contact=app.config.get("CONTACT"),
+            )
+        except SourceBusy as error:
+            raise Problem(
+                503, "Source busy", str(error), headers={"Retry-After": str(int(error.retry_after or 60))}
+            ) from None
+        if not body["dry_run"]:
+            reload_reference(app)
+        return report.to_dict()
