@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import zoneinfo
 
 from marshmallow import Schema, ValidationError, fields, post_load, validate
@@ -44,12 +45,18 @@ class PartialDate(fields.Field):
         return value.label if value is not None else None
 
 
+@functools.cache
+def _zone_names() -> frozenset[str]:
+    # Listing the zones reads the tz database from disk (about 10 ms): do it once per process.
+    return frozenset(zoneinfo.available_timezones())
+
+
 class TimeZone(fields.String):
     """An IANA time-zone name such as Asia/Seoul."""
 
     def _deserialize(self, value, attr, data, **kwargs):
         name = super()._deserialize(value, attr, data, **kwargs)
-        if len(name) > 64 or name not in zoneinfo.available_timezones():
+        if len(name) > 64 or name not in _zone_names():
             raise ValidationError("must be an IANA time-zone name such as Asia/Seoul")
         return name
 

@@ -17,6 +17,7 @@ from rules.fields import MAX_TEXT
 from rules.rule import load_rule
 from service import create_app, jsonparse
 from service.errors import validation_items
+from service.migrations import db_upgrade_command
 from service.refresh.command import refresh_command
 from service.state import current_state
 from service.verdicts import catalog_claim_json, check_catalog_claim, check_rule, check_text
@@ -28,6 +29,7 @@ def main() -> None:
 
 
 main.add_command(refresh_command)
+main.add_command(db_upgrade_command)
 
 
 def _rule(text: str):

@@ -14,6 +14,7 @@ from typing import Any
 from flask import Response, current_app
 from werkzeug.exceptions import HTTPException
 
+from claims.article_check import UnsupportedLanguage
 from rules.errors import (
     CatalogError,
     ClaimcheckError,
@@ -26,6 +27,7 @@ from rules.errors import (
 )
 from service.jsonparse import InvalidJSON, JSONTooDeep, NumberTooLarge, TooManyKeys
 from service.refresh.errors import InvalidPayload, RefreshInProgress, SourceUnavailable
+from service.reports import InvalidReport
 
 PROBLEM_MIMETYPE = "application/problem+json"
 
@@ -57,6 +59,8 @@ ERROR_TABLE: dict[type[Exception], ProblemType] = {
     JSONTooDeep: ProblemType(422, "json-too-deep", "JSON nested too deep"),
     NumberTooLarge: ProblemType(422, "number-too-large", "Number too large"),
     TooManyKeys: ProblemType(422, "too-many-keys", "Object with too many keys"),
+    UnsupportedLanguage: ProblemType(422, "unsupported-language", "Language not supported"),
+    InvalidReport: ProblemType(422, "invalid-report", "Invalid report"),
     RefreshInProgress: ProblemType(409, "refresh-in-progress", "A refresh is already running"),
     InvalidPayload: ProblemType(502, "invalid-payload", "A source sent data in the wrong format"),
     SourceUnavailable: ProblemType(502, "source-unavailable", "A source could not be reached"),

@@ -89,6 +89,9 @@ class ChecksRequestSchema(Schema):
             "publication date for catalog claims, else today)."
         }
     )
+    save = fields.Boolean(
+        load_default=False, metadata={"description": "Also store the results as a report with a permalink."}
+    )
 
 
 class ClaimsQuerySchema(Schema):
@@ -256,12 +259,30 @@ class CheckResultSchema(ResultSchema):
 
     claim = fields.Nested(ClaimRefSchema)
     input = fields.Nested(TextInputSchema)
+    understood = fields.Dict(
+        metadata={"description": "Free text: what the parser read (entity, property, relation, value, ...)."}
+    )
+    also = fields.List(
+        fields.Nested(lambda: CheckResultSchema(exclude=("also",))),
+        metadata={"description": "Free text: further claims found in the same text."},
+    )
+
+
+class SavedReportSchema(Schema):
+    """Where a saved batch of results can be read again."""
+
+    id = fields.String(required=True)
+    url = fields.String(required=True, metadata={"description": "The report's API URL."})
+    html = fields.String(required=True, metadata={"description": "The report's page."})
 
 
 class ChecksResponseSchema(Schema):
     """The results of a batch, in request order."""
 
     results = fields.List(fields.Nested(CheckResultSchema), required=True)
+    report = fields.Nested(
+        SavedReportSchema, metadata={"description": "The stored report, when the request asked to save."}
+    )
 
 
 class CatalogClaimSchema(Schema):

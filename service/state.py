@@ -6,11 +6,13 @@ good snapshot under CLAIMCHECK_DATA_DIR (written by `claimcheck refresh`), other
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from flask import Flask, current_app
 
+from claims.article_check import check_article
 from claims.catalog import Catalog, load_catalog
 from rules.reference import Snapshot, load_snapshot
 from service.refresh import load_current_snapshot
@@ -27,19 +29,8 @@ class State:
     catalog: Catalog
     loaded_from: dict[str, Any] = field(default_factory=dict)
     current: str | None = None
-    extras: dict[str, Any] = field(default_factory=dict)
-
-    def get(self, key: str, default: Any = None) -> Any:
-        """Return an extension stored beside the data (the report store, for one)."""
-        return self.extras.get(key, default)
-
-    def __getitem__(self, key: str) -> Any:
-        if key in ("snapshot", "catalog"):
-            return getattr(self, key)
-        return self.extras[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.extras[key] = value
+    check_article: Callable[..., dict[str, Any]] = check_article  # the article checker (tests swap it)
+    extras: dict[str, Any] = field(default_factory=dict)  # per-worker bookkeeping (last refresh time)
 
 
 def load_reference(app: Flask) -> tuple[Snapshot, dict[str, Any]]:

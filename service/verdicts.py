@@ -11,37 +11,17 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from claims.catalog import Catalog, CatalogClaim
+from claims.parser import check_text as parse_and_check
 from rules.engine import evaluate
 from rules.errors import UnknownClaim
-from rules.model import Result, Verdict
 from rules.reference import Snapshot
 from rules.rule import Rule
 from service.errors import Problem
-
-TEXT_NOT_PARSED = (
-    "Free-text claims are not parsed yet; send a catalog claim_id or a structured rule to get a verdict."
-)
 
 
 def catalog_claim_json(claim: CatalogClaim) -> dict[str, Any]:
     """Return a catalog claim as plain JSON data."""
     return claim.to_dict()
-
-
-def evaluate_text(text: str, snapshot: Snapshot, catalog: Catalog, as_of: dt.date) -> Result:
-    """Judge a free-text claim; until the claim parser exists every text is unverifiable."""
-    return Result(
-        verdict=Verdict.UNVERIFIABLE,
-        reason=TEXT_NOT_PARSED,
-        rule={},
-        computation=(),
-        bounds={"claimed": None, "reference": None},
-        evidence=(),
-        robust=True,
-        sensitivity=(),
-        as_of=as_of,
-        snapshot=snapshot.id,
-    )
 
 
 def check_catalog_claim(claim: CatalogClaim, snapshot: Snapshot, as_of: dt.date | None) -> dict:
@@ -56,9 +36,17 @@ def check_rule(rule: Rule, snapshot: Snapshot, as_of: dt.date | None) -> dict:
 
 
 def check_text(text: str, snapshot: Snapshot, catalog: Catalog, as_of: dt.date | None) -> dict:
-    """Return the result for free text, with the text echoed as `input`."""
-    result = evaluate_text(text, snapshot, catalog, as_of or dt.date.today()).to_dict()
-    return {**result, "input": {"text": text}}
+    """Return the result for free text, with the text as `input` and what the parser understood.
+
+    A sentence may hold several claims ("more than 550 km², roughly the size of Seoul"): the first is
+    the result, the others follow in `also`, each with its span and understanding.
+    """
+    found = parse_and_check(text, snapshot, as_of or dt.date.today())
+    results = [
+        {**result.to_dict(), "input": {"text": text}, "understood": claim.to_dict()}
+        for claim, result in found
+    ]
+    return {**results[0], "also": results[1:]}
 
 
 def check_all(

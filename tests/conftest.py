@@ -18,10 +18,15 @@ def test_snapshot():
 
 
 @pytest.fixture
-def app():
-    """The service configured for tests: the test snapshot and the test catalog (tests/data)."""
+def app(tmp_path):
+    """The service configured for tests: the test snapshot and catalog (tests/data), a fresh database."""
     return create_app(
-        {"TESTING": True, "REFERENCE_DIR": str(TEST_SNAPSHOT), "CATALOG_DIR": str(TEST_CATALOG)}
+        {
+            "TESTING": True,
+            "REFERENCE_DIR": str(TEST_SNAPSHOT),
+            "CATALOG_DIR": str(TEST_CATALOG),
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'reports.db'}",
+        }
     )
 
 

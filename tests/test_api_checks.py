@@ -2,8 +2,6 @@
 
 import datetime as dt
 
-from service.verdicts import TEXT_NOT_PARSED
-
 LESS_THAN_500 = {
     "kind": "quantity",
     "fact": "vostochny.area",
@@ -77,11 +75,21 @@ def test_as_of_overrides_the_article_date(client):
     assert result["as_of"] == "2024-01-31"
 
 
-def test_free_text_is_unverifiable_not_an_error(client):
-    [result] = _check(client, {"text": "Vostochny is larger than Seoul."})
+def test_free_text_is_parsed_into_a_rule_and_judged(client):
+    text = "The cosmodrome covers more than 550 square kilometers, roughly the size of Seoul."
+    [result] = _check(client, {"text": text})
+    assert result["input"] == {"text": text}
+    assert result["rule"]["kind"] == "quantity" and result["rule"]["fact"] == "vostochny.area"
+    assert result["verdict"] == "accurate"
+    assert result["understood"]["rule"]["relation"] == "more_than"
+    [second] = result["also"]
+    assert second["rule"]["kind"] == "ratio" and second["rule"]["base"] == "seoul.area"
+
+
+def test_free_text_without_a_checkable_claim_is_unverifiable_not_an_error(client):
+    [result] = _check(client, {"text": "Kim Jong-un thanked his host warmly."})
     assert result["verdict"] == "unverifiable"
-    assert result["reason"] == TEXT_NOT_PARSED
-    assert result["input"] == {"text": "Vostochny is larger than Seoul."}
+    assert result["reason"]
     assert result["rating"]["value"] == 3
 
 

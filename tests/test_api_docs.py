@@ -34,6 +34,10 @@ def test_document_lists_every_endpoint(client):
         "/v1/reference/facts",
         "/v1/reference/facts/{fact_id}",
         "/v1/reference/refresh",
+        "/v1/articles",
+        "/v1/reports",
+        "/v1/reports/{report_id}",
+        "/v1/reports/{report_id}/claimreview",
         "/v1/reference/status",
         "/healthz",
     }

@@ -31,10 +31,11 @@ def test_check_rule_as_json(runner, client):
     assert printed == api
 
 
-def test_check_text_is_unverifiable(runner):
-    result = runner.invoke(main, ["check", "--text", "Vostochny is bigger than Seoul."])
+def test_check_text_is_parsed_and_judged(runner):
+    result = runner.invoke(main, ["check", "--text", "Vostochny covers less than 500 square kilometers."])
     assert result.exit_code == 0, result.output
-    assert "Verdict: unverifiable" in result.output
+    assert "Verdict: inaccurate" in result.output
+    assert "Wikipedia" in result.output
 
 
 def test_check_needs_exactly_one_input(runner):

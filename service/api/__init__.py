@@ -17,11 +17,11 @@ from werkzeug.exceptions import HTTPException
 
 from rules.fields import Number, PartialDate
 from rules.kinds import KINDS
-from service.api import checks, claims, health, reference
+from service.api import articles, checks, claims, health, reference, reports
 from service.errors import ERROR_TABLE, PROBLEM_MIMETYPE, Problem
 from service.schemas import ProblemSchema, RuleField
 
-BLUEPRINTS = (checks.blp, claims.blp, reference.blp, health.blp)
+BLUEPRINTS = (checks.blp, articles.blp, claims.blp, reference.blp, reports.blp, health.blp)
 
 SETTINGS = {
     "API_TITLE": "claimcheck",

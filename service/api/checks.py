@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from flask import url_for
 from flask.views import MethodView
 
 from service.api.blueprint import Blueprint
+from service.reports import current_store
 from service.schemas import ChecksRequestSchema, ChecksResponseSchema
 from service.state import current_state
 from service.verdicts import check_all
@@ -31,4 +33,16 @@ class Checks(MethodView):
         A false claim is a 200 with verdict `inaccurate`; an unknown claim id is a 404.
         """
         state = current_state()
-        return {"results": check_all(body["claims"], state.snapshot, state.catalog, body.get("as_of"))}
+        results = check_all(body["claims"], state.snapshot, state.catalog, body.get("as_of"))
+        if not body["save"]:
+            return {"results": results}
+        title = f"{len(results)} checked claim" + "s" * (len(results) != 1)
+        report_id = current_store().create(
+            {"kind": "checks", "title": title, "published": body.get("as_of"), "results": results}
+        )
+        links = {
+            "id": report_id,
+            "url": url_for("reports.ReportById", report_id=report_id),
+            "html": url_for("web.report", report_id=report_id),
+        }
+        return {"results": results, "report": links}
