@@ -98,6 +98,10 @@ class FactValue:
 
     def display(self) -> str:
         """Return the value as a reader would write it."""
+        return self._display
+
+    @cached_property
+    def _display(self) -> str:
         prefix = "about " if self.approximate else ""
         if self.amount is not None:
             return f"{prefix}{format_number(self.amount.magnitude)} {format_unit(self.amount.units)}"
@@ -218,6 +222,14 @@ class Snapshot:
             return self.facts[fact_id]
         except KeyError:
             raise UnknownFact(f"no reference fact {fact_id!r}") from None
+
+    @cached_property
+    def launches_by_site(self) -> Mapping[str, tuple[Launch, ...]]:
+        """Return the launches grouped by GCAT site code, in file order."""
+        grouped: dict[str, list[Launch]] = {}
+        for launch in self.launches:
+            grouped.setdefault(launch.site, []).append(launch)
+        return MappingProxyType({site: tuple(rows) for site, rows in grouped.items()})
 
     @cached_property
     def retrieved(self) -> dt.date:

@@ -73,10 +73,21 @@ def quantity(value: object, unit: str) -> pint.Quantity:
     return Q_(check_number(value), parse_unit(unit))
 
 
+@lru_cache(maxsize=512)
 def format_unit(unit: pint.Unit) -> str:
     """Return the short, human form of a unit ("km²")."""
     text = f"{unit:~P}"
     return text or "×"
+
+
+@lru_cache(maxsize=1024)
+def conversion_factor(source: pint.Unit, target: pint.Unit) -> float | None:
+    """Return what to multiply a magnitude in `source` by to express it in `target`; None if incompatible."""
+    # pint's conversion costs 10-25 us; rules convert the same few unit pairs over and over.
+    try:
+        return float(Q_(1.0, source).to(target).magnitude)
+    except pint.errors.DimensionalityError:
+        return None
 
 
 def format_number(number: float) -> str:

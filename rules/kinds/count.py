@@ -145,7 +145,13 @@ def _matches(launch: Launch, spec) -> bool:
 def _select(context: Context, specs, start: dt.date, end: dt.date):
     """Return the launches passing every filter inside the window, and those that straddle its edge."""
     inside, straddling = [], []
-    for launch in context.snapshot.launches:
+    # A filter naming sites only needs those sites' rows, indexed once per snapshot.
+    named = [set(spec["sites"]) for spec in specs if "sites" in spec]
+    rows = context.snapshot.launches
+    if named:
+        by_site = context.snapshot.launches_by_site
+        rows = [row for site in sorted(set.intersection(*named)) for row in by_site.get(site, ())]
+    for launch in rows:
         if not all(_matches(launch, spec) for spec in specs):
             continue
         if start <= launch.date.start and launch.date.end <= end:

@@ -15,7 +15,7 @@ from rules.fields import QuantitySchema, fact_ref, relation, secondary
 from rules.kinds.base import Kind
 from rules.model import Outcome, Span, Step
 from rules.relations import judge, precision_of
-from rules.units import format_number, format_unit, quantity
+from rules.units import conversion_factor, format_number, format_unit, parse_unit
 
 
 class Params(Schema):
@@ -36,23 +36,29 @@ def evaluate(params, values, context) -> Outcome:
     observed = values["fact"]
     if observed.amount is None:
         return Outcome.unverifiable(f"{observed.fact_id} is not a quantity.")
-    claimed = quantity(params["value"]["value"], params["value"]["unit"])
-    if claimed.dimensionality != observed.amount.dimensionality:
+    # Compare in the unit the claim was written in, so its rounding ("5 km²" → ±0.5 km²) reads naturally.
+    unit = parse_unit(params["value"]["unit"])
+    factor = conversion_factor(observed.amount.units, unit)
+    if factor is None:
         return Outcome.unverifiable(
-            f"The claim is in {format_unit(claimed.units)} but {observed.fact_id} is in "
+            f"The claim is in {format_unit(unit)} but {observed.fact_id} is in "
             f"{format_unit(observed.amount.units)}."
         )
-    # Compare in the unit the claim was written in, so its rounding ("5 km²" → ±0.5 km²) reads naturally.
-    unit, label = claimed.units, format_unit(claimed.units)
-    reference = observed.amount.to(unit).magnitude
-    high = quantity(**params["high"]).to(unit).magnitude if "high" in params else None
-    step = params.get("precision", precision_of(claimed.magnitude))
+    label, claimed = format_unit(unit), params["value"]["value"]
+    reference = observed.amount.magnitude * factor
+    high = None
+    if "high" in params:
+        high_factor = conversion_factor(parse_unit(params["high"]["unit"]), unit)
+        if high_factor is None:
+            return Outcome.unverifiable("The two ends of the claimed range are in different dimensions.")
+        high = params["high"]["value"] * high_factor
+    step = params.get("precision", precision_of(claimed))
     verdict, by_rounding, span, detail = judge(
-        params["relation"], claimed.magnitude, reference, high=high, step=step, unit=label
+        params["relation"], claimed, reference, high=high, step=step, unit=label
     )
     relation_words = params["relation"].replace("_", " ")
     steps = (
-        Step("claimed", f"{relation_words} {format_number(claimed.magnitude)} {label}", detail),
+        Step("claimed", f"{relation_words} {format_number(claimed)} {label}", detail),
         Step(
             "reference",
             f"{observed.fact_id} = {observed.display()} ({observed.source.publisher})",
@@ -62,7 +68,7 @@ def evaluate(params, values, context) -> Outcome:
     reason = (
         f"{observed.fact_id} is {observed.display()} ({observed.source.publisher}) = "
         f"{format_number(reference)} {label}; against the claimed {relation_words} "
-        f"{format_number(claimed.magnitude)} {label} it is {detail}."
+        f"{format_number(claimed)} {label} it is {detail}."
     )
     return Outcome(verdict, reason, steps, span, Span.point(reference, label), by_rounding)
 

@@ -18,6 +18,7 @@ Does not hold (Rogozin was replaced on 15 July 2022)::
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import unicodedata
 
@@ -45,6 +46,7 @@ ROMANISATION = (
 )
 
 
+@functools.lru_cache(maxsize=4096)
 def fold(words: str) -> str:
     """Return text casefolded, without accents, with punctuation and hyphens turned into spaces."""
     decomposed = unicodedata.normalize("NFKD", words)
