@@ -11,7 +11,7 @@ PYTHON ?= $(shell for p in python3.13 python3.12 python3; do \
 	  if command -v pyenv >/dev/null 2>&1; then for v in $$(pyenv versions --bare 2>/dev/null | grep -E '^3\.(1[2-9])' | sort -rV); do \
 	    p="$$(pyenv root)/versions/$$v/bin/python3"; $$p -c 'import sys; assert sys.version_info >= (3, 12)' 2>/dev/null && { echo $$p; exit 0; }; done; fi)
 
-.PHONY: run test lint format bench clean
+.PHONY: run test lint format bench clean container-test
 
 $(VENV)/.installed: pyproject.toml
 	@test -n "$(PYTHON)" || { echo "error: need Python >= 3.12 (python3.12, python3.13 or a pyenv version)"; exit 1; }
@@ -20,9 +20,16 @@ $(VENV)/.installed: pyproject.toml
 	$(PY) -m pip install -q -e '.[test]'
 	@touch $@
 
+# Each worker keeps its own metrics; prometheus_client merges them from a folder of their own.
 run: $(VENV)/.installed
+	rm -rf instance/prometheus && mkdir -p instance/prometheus
+	PROMETHEUS_MULTIPROC_DIR=$(CURDIR)/instance/prometheus \
 	$(VENV)/bin/gunicorn --bind $(HOST):$(PORT) --workers $(WORKERS) --worker-class sync \
-		--timeout 30 --graceful-timeout 20 --no-control-socket --access-logfile - 'service:create_app()'
+		--timeout 30 --graceful-timeout 20 --no-control-socket 'service:create_app()'
+
+# Builds the Dockerfile on a local base image and runs it read-only (needs root; see docs/container.md).
+container-test: $(VENV)/.installed
+	scripts/container-test.sh
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .

@@ -8,7 +8,7 @@ from typing import Any
 from flask import Flask
 from flask.json.provider import DefaultJSONProvider
 
-from service import api, reports, security, state, web
+from service import api, observability, reports, security, state, web
 from service.jsonparse import MAX_DEPTH
 
 DEFAULTS: dict[str, Any] = {
@@ -42,6 +42,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     if test_config is not None:
         app.config.from_mapping(test_config)
     state.init_app(app)
+    observability.init_app(app)  # first, so request ids and timing cover everything after it
     reports.init_app(app)
     security.init_app(app)
     api.init_app(app)

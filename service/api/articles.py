@@ -9,6 +9,7 @@ from marshmallow import Schema, fields, validate
 from claims.article_check import LANGUAGES
 from service.api.blueprint import Blueprint
 from service.api.reports import ReportSchema
+from service.observability import count_verdicts
 from service.reports import article_report, current_store
 from service.state import current_state
 
@@ -56,6 +57,7 @@ class Articles(MethodView):
             publisher=body.get("publisher"),
             language=body["language"],
         )
+        count_verdicts(checked["claims"])
         store = current_store()
         report_id = store.create(
             article_report(

@@ -6,6 +6,7 @@ from flask import url_for
 from flask.views import MethodView
 
 from service.api.blueprint import Blueprint
+from service.observability import count_verdicts
 from service.reports import current_store
 from service.schemas import ChecksRequestSchema, ChecksResponseSchema
 from service.state import current_state
@@ -34,6 +35,7 @@ class Checks(MethodView):
         """
         state = current_state()
         results = check_all(body["claims"], state.snapshot, state.catalog, body.get("as_of"))
+        count_verdicts(results)
         if not body["save"]:
             return {"results": results}
         title = f"{len(results)} checked claim" + "s" * (len(results) != 1)
