@@ -40,3 +40,13 @@ def client(app):
 def runner(app):
     """A CLI runner whose commands use the app."""
     return app.test_cli_runner()
+
+
+@pytest.fixture
+def stand_in_app(tmp_path):
+    """The real app on the test snapshot with the stand-in article checker of tests/support_reports.py."""
+    from support_reports import make_app
+
+    app = make_app(f"sqlite:///{tmp_path / 'reports.db'}")
+    yield app
+    app.extensions["claimcheck.reports"].close()

@@ -9,15 +9,9 @@ from service.reports import article_report
 
 
 @pytest.fixture
-def app(tmp_path):
-    app = make_app(f"sqlite:///{tmp_path / 'reports.db'}")
-    yield app
-    app.extensions["claimcheck.reports"].close()
-
-
-@pytest.fixture
-def client(app):
-    return app.test_client()
+def app(stand_in_app):
+    """The app with the stand-in article checker; `client` (conftest) uses it."""
+    return stand_in_app
 
 
 @pytest.fixture

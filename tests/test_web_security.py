@@ -4,7 +4,7 @@ import json
 import re
 
 import pytest
-from support_reports import make_app, parse
+from support_reports import parse
 
 PAYLOADS = (
     "<script>window.__xss=1;alert(1)</script>",
@@ -21,15 +21,9 @@ XSS_TEXT = (
 
 
 @pytest.fixture
-def app(tmp_path):
-    app = make_app(f"sqlite:///{tmp_path / 'reports.db'}")
-    yield app
-    app.extensions["claimcheck.reports"].close()
-
-
-@pytest.fixture
-def client(app):
-    return app.test_client()
+def app(stand_in_app):
+    """The app with the stand-in article checker; `client` (conftest) uses it."""
+    return stand_in_app
 
 
 @pytest.fixture
