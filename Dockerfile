@@ -3,7 +3,7 @@
 #   docker run --read-only --tmpfs /tmp -v claimcheck-data:/data -p 127.0.0.1:8000:8000 claimcheck
 # BASE: any image with python3 (>= 3.12) and its venv module; both stages use it, so the virtual
 # environment's interpreter exists in the final stage. CI builds on a local Debian base instead
-# (scripts/container-test.sh). See docs/container.md.
+# (scripts/container-test.sh). See the README.
 ARG BASE=python:3.13-slim
 
 FROM ${BASE} AS build
@@ -25,7 +25,7 @@ RUN python3 -m venv /opt/venv \
  && /opt/venv/bin/python -I -c "import gunicorn, prometheus_client, service"
 
 FROM ${BASE}
-# CLAIMCHECK_*: the app's configuration (docs/api.md, docs/container.md). /data is the one writable
+# CLAIMCHECK_*: the app's configuration (README, "Configuration"). /data is the one writable
 # place: the SQLite report store and refreshed reference snapshots. The Prometheus folder lives in
 # /dev/shm, a tmpfs Docker makes fresh for every start, as multiprocess mode needs.
 ENV PATH="/opt/venv/bin:${PATH}" \

@@ -27,7 +27,7 @@ run: $(VENV)/.installed
 	$(VENV)/bin/gunicorn --bind $(HOST):$(PORT) --workers $(WORKERS) --worker-class sync \
 		--timeout 30 --graceful-timeout 20 --no-control-socket 'service:create_app()'
 
-# Builds the Dockerfile on a local base image and runs it read-only (needs root; see docs/container.md).
+# Builds the Dockerfile on a local base image and runs it read-only (needs root; see the README).
 container-test: $(VENV)/.installed
 	scripts/container-test.sh
 

@@ -7,7 +7,7 @@ below (ratio, quantity, date, interval, count, share, role, location, attributio
 own form and produces a rule dict in the shape `rules.rule.load_rule` accepts, with what it
 understood. Last, entity and property are resolved together against the facts that exist: a claim
 whose fact is missing is unverifiable with the reason, never a guess. The words are data in
-`claims/lexicon.yaml`; the README section (docs/parser.md) is the manual.
+`claims/lexicon.yaml`; the README section "Free-text claims" is the manual.
 """
 
 from __future__ import annotations
@@ -2091,7 +2091,7 @@ def _location_claim(
 
 
 def _near(sentence: _Sentence, start: int, end: int, target: Mention | None) -> list[_Found]:
-    """Return "X is near Y": within 100 km, the editorial threshold documented in docs/parser.md."""
+    """Return "X is near Y": within 100 km, the editorial threshold documented in the README."""
     index = sentence.index
     if target is None or target.entity is None:
         return []
@@ -2501,7 +2501,7 @@ def _extract_inland(sentence: _Sentence) -> list[_Found]:
         if problem:
             found.append(_unresolved("quantity", start, match.end(), understood, problem))
             continue
-        # "Deep inland" has no number; 200 km from the coast is the editorial threshold (docs/parser.md).
+        # "Deep inland" has no number; 200 km from the coast is the editorial threshold (README).
         rule = {
             "kind": "quantity",
             "fact": sentence.index.fact(entity, prop),

@@ -1,7 +1,7 @@
 """schema.org ClaimReview for a stored report: one review per checked claim, as JSON-LD data.
 
 Pure functions: a report document, the site's base URL and the publishing organisation in, plain JSON
-data out. The fields are those Google requires or recommends (docs/reports.md, "ClaimReview").
+data out. The fields are those Google requires or recommends (the README, "ClaimReview").
 """
 
 from __future__ import annotations

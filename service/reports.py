@@ -6,7 +6,7 @@ uses WAL and a busy timeout, and write transactions open with `BEGIN IMMEDIATE` 
 is used when `CLAIMCHECK_DATABASE_URL` names it. The schema lives in Alembic migrations
 (`service/migrations/`); `init_app` applies them before the store is used.
 
-The report document is described in docs/reports.md ("Report documents").
+The report document is described in the README ("Report documents").
 """
 
 from __future__ import annotations
@@ -261,7 +261,7 @@ def _describe_rule(rule: Any) -> str:
 
 
 def report_document(report: Mapping[str, Any]) -> dict[str, Any]:
-    """Validate a report as handed to `create` and return the stored document (docs/reports.md)."""
+    """Validate a report as handed to `create` and return the stored document (README)."""
     if not isinstance(report, Mapping):
         raise InvalidReport("a report must be an object")
     kind = report.get("kind") or ("checks" if "results" in report else "article")

@@ -1,7 +1,7 @@
 """Refreshing reference data from live sources (Wikidata, GCAT) into snapshots under the data directory.
 
 The only part of claimcheck that fetches over the network; it runs from `claimcheck refresh` or the
-admin endpoint, never as a side effect of answering a request. See docs/refresh.md.
+admin endpoint, never as a side effect of answering a request. See the README.
 """
 
 from service.refresh.errors import (
