@@ -11,7 +11,7 @@ PYTHON ?= $(shell for p in python3.13 python3.12 python3; do \
 	  if command -v pyenv >/dev/null 2>&1; then for v in $$(pyenv versions --bare 2>/dev/null | grep -E '^3\.(1[2-9])' | sort -rV); do \
 	    p="$$(pyenv root)/versions/$$v/bin/python3"; $$p -c 'import sys; assert sys.version_info >= (3, 12)' 2>/dev/null && { echo $$p; exit 0; }; done; fi)
 
-.PHONY: run test lint format bench clean container-test
+.PHONY: run test soak lint format bench clean container-test
 
 $(VENV)/.installed: pyproject.toml
 	@test -n "$(PYTHON)" || { echo "error: need Python >= 3.12 (python3.12, python3.13 or a pyenv version)"; exit 1; }
@@ -41,6 +41,11 @@ format: $(VENV)/.installed
 
 test: lint
 	$(VENV)/bin/pytest
+
+# The reliability suite's long variants: 1,000 fresh fuzz examples per operation, 60 s of load.
+soak: $(VENV)/.installed
+	CLAIMCHECK_FUZZ_EXAMPLES=1000 CLAIMCHECK_FUZZ_RANDOM=1 CLAIMCHECK_LOAD_SECONDS=60 CLAIMCHECK_FAULT_SECONDS=20 \
+		$(VENV)/bin/pytest tests/test_fuzz.py tests/test_bad_inputs.py tests/test_load.py
 
 bench: $(VENV)/.installed
 	$(PY) -m benchmarks.run

@@ -18,7 +18,7 @@ import yaml
 from rules.engine import evaluate
 from rules.errors import CatalogError, InvalidRule, UnknownClaim
 from rules.model import Result
-from rules.reference import Snapshot
+from rules.reference import YAML_LOADER, Snapshot
 from rules.rule import Rule, load_rule
 
 VERDICTS = ("accurate", "approximately_accurate", "misleading", "inaccurate", "unverifiable")
@@ -174,7 +174,7 @@ def load_catalog(folder: str | Path | None = None) -> Catalog:
     claims: dict[str, CatalogClaim] = {}
     for path in sorted(folder.glob("*.yaml")):
         try:
-            document = yaml.safe_load(path.read_text(encoding="utf-8"))
+            document = yaml.load(path.read_text(encoding="utf-8"), Loader=YAML_LOADER)
         except yaml.YAMLError as error:
             raise CatalogError(f"{path.name}: not valid YAML: {error}") from None
         article = _load_article(path, _require(document, "article", path.name, "document", dict))

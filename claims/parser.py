@@ -39,7 +39,7 @@ from claims.sentences import split_sentences
 from rules.engine import evaluate
 from rules.errors import InvalidRule
 from rules.model import Result, Verdict
-from rules.reference import Snapshot
+from rules.reference import YAML_LOADER, Snapshot
 from rules.rule import Rule, load_rule
 
 LEXICON_FILE = Path(__file__).with_name("lexicon.yaml")
@@ -195,7 +195,7 @@ def _phrase_table(table: Mapping[str, list[str]]) -> tuple[str, dict[str, str]]:
 @lru_cache(maxsize=1)
 def lexicon() -> Lexicon:
     """Load and compile `claims/lexicon.yaml` (once per process)."""
-    data = yaml.safe_load(LEXICON_FILE.read_text(encoding="utf-8"))
+    data = yaml.load(LEXICON_FILE.read_text(encoding="utf-8"), Loader=YAML_LOADER)
     hedges, hedge_of = _phrase_table(data["hedges"])
     after, after_of = _phrase_table(data["after_hedges"])
     units = {}

@@ -2,13 +2,19 @@
 
 Kinds decide; the engine, not each kind, attaches the rule, the facts with their sources, robustness
 across sources, the bounds, `as_of` and the snapshot id, so every result has the same shape.
+
+Kinds are pure, so a result depends only on the rule as written, the snapshot's content (its id) and
+the date: the engine keeps the latest results in an LRU cache and hands the same frozen Result to every
+caller who asks again. Treat a Result and what its `to_dict` shares with it as read-only.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import itertools
+import weakref
 from collections.abc import Mapping
+from functools import lru_cache
 
 from rules.kinds import get_kind
 from rules.kinds.base import Context
@@ -17,6 +23,7 @@ from rules.reference import Fact, FactValue, Snapshot
 from rules.rule import Rule
 
 MAX_COMBINATIONS = 64
+RESULT_CACHE_SIZE = 2048  # results kept per process: 5 to 10 KB each, so at most about 20 MB
 
 
 def _usable(fact: Fact, as_of: dt.date) -> list[FactValue]:
@@ -81,8 +88,36 @@ def _secondary_match(rule: Rule, kind, context: Context, choice: dict[str, FactV
     return None
 
 
+class _Question:
+    """A rule asked of a snapshot: equal to another when the rule is written the same and the ids match."""
+
+    __slots__ = ("key", "rule", "snapshot")
+
+    def __init__(self, rule: Rule, snapshot: Snapshot):
+        self.rule = rule
+        # Weak, so a cached entry does not keep a replaced snapshot (after a refresh) in memory.
+        self.snapshot = weakref.ref(snapshot)
+        self.key = (rule.text, snapshot.id)
+
+    def __hash__(self) -> int:
+        return hash(self.key)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Question) and self.key == other.key
+
+
+@lru_cache(maxsize=RESULT_CACHE_SIZE)
+def _cached(question: _Question, as_of: dt.date) -> Result:
+    # Only called on a miss, while the caller still holds the snapshot, so the weak reference is alive.
+    return _evaluate(question.rule, question.snapshot(), as_of)
+
+
 def evaluate(rule: Rule, snapshot: Snapshot, as_of: dt.date) -> Result:
     """Evaluate a rule against a snapshot as of a date and return the verdict with its evidence."""
+    return _cached(_Question(rule, snapshot), as_of)
+
+
+def _evaluate(rule: Rule, snapshot: Snapshot, as_of: dt.date) -> Result:
     kind = get_kind(rule.kind)
     context = Context(as_of=as_of, snapshot=snapshot)
     chosen, reason = _choices(rule, kind.fact_fields, snapshot, as_of)

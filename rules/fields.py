@@ -11,7 +11,7 @@ from marshmallow import Schema, ValidationError, fields, post_load, validate
 from rules.dates import parse_partial_date
 from rules.errors import UnsafeQuantity
 from rules.relations import RELATION_NAMES
-from rules.units import check_number, parse_unit
+from rules.units import UNIT_FORM, check_number, parse_unit
 
 FACT_ID = r"^[a-z0-9_]{1,60}\.[a-z0-9_]{1,60}$"
 MAX_TEXT = 2000
@@ -65,7 +65,9 @@ class QuantitySchema(Schema):
     """A claimed quantity: `{"value": 550, "unit": "km**2"}`."""
 
     value = Number(required=True)
-    unit = fields.String(required=True, validate=validate.Length(1, 40))
+    unit = fields.String(
+        required=True, validate=validate.Length(1, 40), metadata={"pattern": rf"^\s*{UNIT_FORM}\s*$"}
+    )
 
     @post_load
     def check_unit(self, data, **kwargs):

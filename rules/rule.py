@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cache, cached_property
 from types import MappingProxyType
 from typing import Any
 
@@ -24,7 +25,19 @@ class Rule:
 
     def to_dict(self) -> dict[str, Any]:
         """Return the rule as it was written (plain JSON data)."""
-        return json.loads(json.dumps(dict(self.spec), default=str))
+        return json.loads(self.text)
+
+    @cached_property
+    def text(self) -> str:
+        """Return the rule as it was written, as JSON text (the engine's cache key)."""
+        return json.dumps(dict(self.spec), default=str)
+
+
+@cache
+def _params_schema(name: str):
+    # Building a marshmallow schema deep-copies its fields (about 60 us); loading with one instance
+    # per kind is safe because marshmallow 4 keeps no per-load state on the schema.
+    return get_kind(name).params()
 
 
 def load_rule(data: Any) -> Rule:
@@ -38,7 +51,7 @@ def load_rule(data: Any) -> Rule:
         raise InvalidRule(str(error), {"kind": [f"must be one of: {', '.join(KINDS)}"]}) from None
     fields = {key: value for key, value in data.items() if key != "kind"}
     try:
-        params = kind.params().load(fields)
+        params = _params_schema(kind.name).load(fields)
     except ValidationError as error:
         messages = error.messages if isinstance(error.messages, dict) else {"_schema": error.messages}
         raise InvalidRule(f"invalid {name} rule", messages) from None

@@ -7,6 +7,7 @@ pattern first and quantities are built as `Q_(float, units)`, never from a raw s
 
 import math
 import re
+import tokenize
 from functools import lru_cache
 from importlib import resources
 
@@ -20,6 +21,7 @@ MAX_ABS_VALUE = 1e15
 # A unit is at most four atoms of letters (with ² or ³ or a single-digit exponent), joined by * or /.
 _ATOM = r"[A-Za-z_]{1,20}(?:\*\*[1-9]|\^[1-9]|[²³])?"
 _UNIT_PATTERN = re.compile(rf"(?:{_ATOM})(?:\s*[*/]\s*{_ATOM}){{0,3}}")
+UNIT_FORM = _UNIT_PATTERN.pattern  # the same form, for the API document's `pattern`
 _SUPERSCRIPTS = {"²": "**2", "³": "**3"}
 
 
@@ -52,7 +54,18 @@ def parse_unit(text: str) -> pint.Unit:
     cleaned = cleaned.replace("^", "**")
     try:
         return ureg.parse_units(cleaned)
-    except (pint.errors.PintError, AttributeError, TypeError, ValueError, AssertionError) as error:
+    # pint's tokenizer refuses control characters the pattern's \s lets through ("A/\vA") with
+    # tokenize.TokenError, which is no PintError.
+    except (
+        pint.errors.PintError,
+        tokenize.TokenError,
+        AttributeError,
+        TypeError,
+        ValueError,
+        AssertionError,
+        ZeroDivisionError,
+        RecursionError,
+    ) as error:
         raise UnsafeQuantity(f"unknown unit {text.strip()!r}") from error
 
 

@@ -18,6 +18,7 @@ DEFAULTS: dict[str, Any] = {
     "ADMIN_TOKEN": None,  # bearer token for admin endpoints; unset: admin endpoints refuse everyone
     "CONTACT": None,  # operator contact for the User-Agent sent to Wikimedia and GCAT
     "REFRESH_INTERVAL": 300,  # seconds between refreshes through the admin endpoint, per worker
+    "BENCH_ECHO": False,  # serve POST /v1/_bench/echo, the benchmarks' ceiling (benchmarks only)
     "MAX_CONTENT_LENGTH": 256 * 1024,
     "MAX_JSON_DEPTH": MAX_DEPTH,
 }

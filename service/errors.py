@@ -12,6 +12,7 @@ from itertools import islice
 from typing import Any
 
 from flask import Response, current_app
+from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
 from claims.article_check import UnsupportedLanguage
@@ -42,6 +43,8 @@ class ProblemType:
     status: int
     slug: str
     title: str
+    detail: str | None = None  # said instead of the error's message, which may hold internals
+    retry_after: int | None = None  # seconds, for a Retry-After header
 
     @property
     def uri(self) -> str:
@@ -64,6 +67,15 @@ ERROR_TABLE: dict[type[Exception], ProblemType] = {
     RefreshInProgress: ProblemType(409, "refresh-in-progress", "A refresh is already running"),
     InvalidPayload: ProblemType(502, "invalid-payload", "A source sent data in the wrong format"),
     SourceUnavailable: ProblemType(502, "source-unavailable", "A source could not be reached"),
+    # The report database refused a connection or a write (down, locked, read-only, disk full).
+    OperationalError: ProblemType(
+        503,
+        "database-unavailable",
+        "Report store unavailable",
+        detail="The report store cannot be reached or written to; try again in a few seconds. "
+        "Checks that are not saved still work.",
+        retry_after=5,
+    ),
     ReferenceDataError: ProblemType(500, "reference-data-error", "Reference data is broken"),
     CatalogError: ProblemType(500, "catalog-error", "Claim catalog is broken"),
     ClaimcheckError: ProblemType(500, "internal-error", "Internal error"),
@@ -96,7 +108,10 @@ class Problem(Exception):
         """Return the problem for a domain or JSON error, looked up in ERROR_TABLE."""
         kind = next(ERROR_TABLE[k] for k in type(error).__mro__ if k in ERROR_TABLE)
         detail = "The server failed on this request." if kind.status in _PRIVATE_STATUSES else str(error)
-        return cls(kind.status, kind.title, detail, type=kind.uri, errors=errors)
+        headers = {"Retry-After": str(kind.retry_after)} if kind.retry_after else None
+        return cls(
+            kind.status, kind.title, kind.detail or detail, type=kind.uri, errors=errors, headers=headers
+        )
 
     @classmethod
     def from_http(cls, error: HTTPException) -> Problem:

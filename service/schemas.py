@@ -124,7 +124,7 @@ class SourceSchema(Schema):
     """Where a value came from, and when it was read."""
 
     id = fields.String(required=True)
-    url = fields.String(required=True, metadata={"format": "uri"})
+    url = fields.String(required=True, metadata={"format": "iri"})
     title = fields.String(required=True)
     publisher = fields.String(required=True)
     published = fields.String(allow_none=True)
@@ -212,7 +212,7 @@ class ArticleSchema(Schema):
     title = fields.String(required=True)
     publisher = fields.String(required=True)
     published = _date(required=True)
-    url = fields.String(allow_none=True, metadata={"format": "uri"})
+    url = fields.String(allow_none=True, metadata={"format": "iri"})
     language = fields.String(required=True)
     timezone = fields.String(allow_none=True)
     licence = fields.String(required=True)

@@ -21,7 +21,7 @@ class Params(Schema):
     fact = fact_ref(required=True)
     base = fact_ref(required=True)
     relation = relation(required=True)
-    factor = Number(required=True)
+    factor = Number(required=True, metadata={"exclusiveMinimum": 0})
     high = Number()
     precision = fields.Float(allow_nan=False)
     secondary = secondary()

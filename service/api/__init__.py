@@ -17,7 +17,8 @@ from werkzeug.exceptions import HTTPException
 
 from rules.fields import Number, PartialDate
 from rules.kinds import KINDS
-from service.api import articles, checks, claims, health, reference, reports
+from rules.units import MAX_ABS_VALUE
+from service.api import articles, bench, checks, claims, health, reference, reports
 from service.errors import ERROR_TABLE, PROBLEM_MIMETYPE, Problem
 from service.schemas import ProblemSchema, RuleField
 
@@ -41,6 +42,7 @@ SETTINGS = {
     },
 }
 SWAGGER_UI_ASSETS = Path(flask_swagger_ui.__file__).parent / "dist"
+PARTIAL_DATE_FORM = r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$"  # YYYY, YYYY-MM or YYYY-MM-DD
 
 # Reusable responses, all application/problem+json; `Problem` is every operation's default.
 PROBLEM_RESPONSES = {
@@ -67,6 +69,18 @@ class MarshmallowPlugin(BaseMarshmallowPlugin):
     """apispec's marshmallow plugin with our converter."""
 
     Converter = Converter
+
+
+def bounds2properties(self, field, ret, **kwargs) -> dict:
+    """Document what the engine accepts of numbers (finite, within 1e15) and partial dates."""
+    if isinstance(field, Number):  # a field's own range, if narrower, stays
+        return {
+            "minimum": max(ret.get("minimum", -MAX_ABS_VALUE), -MAX_ABS_VALUE),
+            "maximum": min(ret.get("maximum", MAX_ABS_VALUE), MAX_ABS_VALUE),
+        }
+    if isinstance(field, PartialDate):
+        return {"pattern": PARTIAL_DATE_FORM}
+    return {}
 
 
 def rule2properties(self, field, **kwargs) -> dict:
@@ -98,6 +112,7 @@ class Api(flask_smorest.Api):
         super()._init_spec(marshmallow_plugin=marshmallow_plugin or MarshmallowPlugin(), **kwargs)
         self.ma_plugin.map_to_openapi_type(Number, "number", None)
         self.ma_plugin.map_to_openapi_type(PartialDate, "string", None)
+        self.ma_plugin.converter.add_attribute_function(bounds2properties)
         self.ma_plugin.converter.add_attribute_function(rule2properties)
 
     def _register_responses(self):
@@ -144,4 +159,6 @@ def init_app(app: flask.Flask) -> Api:
     api = Api(app)
     for blueprint in BLUEPRINTS:
         api.register_blueprint(blueprint)
+    if app.config.get("BENCH_ECHO"):  # benchmarks only: served and documented only when asked for
+        api.register_blueprint(bench.blp)
     return api

@@ -29,7 +29,11 @@ class ArticleRequestSchema(Schema):
     title = fields.String(required=True, validate=validate.Length(1, 500))
     text = fields.String(required=True, validate=validate.Length(1, MAX_ARTICLE_TEXT))
     published = fields.Date(required=True, metadata={"description": "Publication date, YYYY-MM-DD."})
-    url = fields.Url(schemes={"http", "https"}, validate=validate.Length(max=2000))
+    url = fields.Url(
+        schemes={"http", "https"},
+        validate=validate.Length(max=2000),
+        metadata={"format": "iri", "description": "The article's address, http or https."},
+    )
     publisher = fields.String(validate=validate.Length(1, 200))
     language = fields.String(load_default="en", validate=validate.OneOf(LANGUAGES))
 

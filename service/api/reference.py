@@ -10,7 +10,7 @@ from flask.views import MethodView
 from service.api.blueprint import Blueprint
 from service.auth import require_admin
 from service.errors import Problem
-from service.refresh import SourceBusy, refresh
+from service.refresh import SourceBusy, refresh, store
 from service.schemas import (
     FactListSchema,
     FactSchema,
@@ -59,7 +59,13 @@ class Status(MethodView):
     def get(self):
         """Return the snapshot id, its files, its sources with retrieval dates, and its age."""
         state = current_state()
-        return {**state.snapshot.status(), "loaded_from": state.loaded_from}
+        loaded_from = state.loaded_from
+        data_dir = current_app.config.get("DATA_DIR")
+        if data_dir and not current_app.config.get("REFERENCE_DIR"):
+            # A refresh that failed (in any worker, or from the CLI) changes no snapshot, so nothing
+            # reloads: read its outcome now, so a failing source is flagged beside the data it left.
+            loaded_from = {**loaded_from, "last_attempt": store.last_attempt(data_dir)}
+        return {**state.snapshot.status(), "loaded_from": loaded_from}
 
 
 @blp.route("/refresh")

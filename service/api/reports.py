@@ -69,7 +69,7 @@ class ArticleRefSchema(Schema):
     """Where a catalog claim appeared."""
 
     title = fields.String(allow_none=True)
-    url = fields.String(allow_none=True, metadata={"format": "uri"})
+    url = fields.String(allow_none=True, metadata={"format": "iri"})
     published = fields.String(allow_none=True, metadata={"format": "date"})
     publisher = fields.String(allow_none=True)
 
@@ -101,7 +101,7 @@ class ReportSchema(Schema):
     kind = fields.String(required=True, validate=validate.OneOf(KINDS))
     title = fields.String(required=True)
     published = fields.String(allow_none=True, metadata={"format": "date"})
-    url = fields.String(allow_none=True, metadata={"format": "uri"})
+    url = fields.String(allow_none=True, metadata={"format": "iri"})
     publisher = fields.String(allow_none=True)
     language = fields.String(required=True)
     text = fields.String(allow_none=True, metadata={"description": "The article text (articles only)."})

@@ -222,7 +222,8 @@ def record_attempt(data_dir: Path, attempt: Mapping[str, Any]) -> None:
     atomic_write(Path(data_dir) / LAST_ATTEMPT, json.dumps(dict(attempt), indent=2).encode())
 
 
-def _last_attempt(data_dir: Path) -> dict[str, Any] | None:
+def last_attempt(data_dir: Path) -> dict[str, Any] | None:
+    """Return the outcome of the latest refresh (ok, or the error), or None if there was none."""
     try:
         return json.loads((Path(data_dir) / LAST_ATTEMPT).read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -241,7 +242,7 @@ def load_current_snapshot(data_dir: str | Path | None) -> tuple[Snapshot, Snapsh
     """Return the snapshot to serve and how it was chosen: `current`, else the last good, else embedded."""
     data_dir = Path(data_dir) if data_dir else None
     pointer = current_name(data_dir) if data_dir else None
-    last_attempt = _last_attempt(data_dir) if data_dir else None
+    attempt = last_attempt(data_dir) if data_dir else None
     rejected: list[tuple[str, str]] = []
     if pointer is not None:
         snapshots = data_dir / SNAPSHOTS
@@ -263,7 +264,7 @@ def load_current_snapshot(data_dir: str | Path | None) -> tuple[Snapshot, Snapsh
                 reason=reason,
                 meta=meta,
                 rejected=tuple(rejected),
-                last_attempt=last_attempt,
+                last_attempt=attempt,
                 curated_outdated=outdated,
             )
     snapshot = load_snapshot(embedded_folder())
@@ -280,5 +281,5 @@ def load_current_snapshot(data_dir: str | Path | None) -> tuple[Snapshot, Snapsh
         fell_back=bool(rejected),
         reason=reason,
         rejected=tuple(rejected),
-        last_attempt=last_attempt,
+        last_attempt=attempt,
     )
