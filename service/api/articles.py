@@ -40,7 +40,7 @@ class ArticleRequestSchema(Schema):
 
 @blp.route("")
 class Articles(MethodView):
-    @blp.arguments(ArticleRequestSchema)
+    @blp.arguments(ArticleRequestSchema())
     @blp.response(
         201,
         ReportSchema,

@@ -22,7 +22,7 @@ blp = Blueprint(
 
 @blp.route("")
 class Checks(MethodView):
-    @blp.arguments(ChecksRequestSchema)
+    @blp.arguments(ChecksRequestSchema())
     @blp.response(200, ChecksResponseSchema)
     @blp.alt_response(400, response="MalformedJSON")
     @blp.alt_response(404, response="NotFound")

@@ -16,7 +16,7 @@ blp = Blueprint(
 
 @blp.route("")
 class Claims(MethodView):
-    @blp.arguments(ClaimsQuerySchema, location="query")
+    @blp.arguments(ClaimsQuerySchema(), location="query")
     @blp.response(200, ClaimListSchema)
     def get(self, query):
         """List catalog claims in text order, optionally of one article."""
@@ -26,7 +26,7 @@ class Claims(MethodView):
 
 @blp.route("/<claim_id>")
 class ClaimById(MethodView):
-    @blp.arguments(ClaimQuerySchema, location="query")
+    @blp.arguments(ClaimQuerySchema(), location="query")
     @blp.response(200, ClaimDetailSchema)
     @blp.alt_response(404, response="NotFound")
     def get(self, query, claim_id):

@@ -31,7 +31,7 @@ blp = Blueprint(
 
 @blp.route("/facts")
 class Facts(MethodView):
-    @blp.arguments(FactsQuerySchema, location="query")
+    @blp.arguments(FactsQuerySchema(), location="query")
     @blp.response(200, FactListSchema)
     def get(self, query):
         """List reference facts, optionally of one entity and one property."""
@@ -70,7 +70,7 @@ class Status(MethodView):
 
 @blp.route("/refresh")
 class Refresh(MethodView):
-    @blp.arguments(RefreshRequestSchema)
+    @blp.arguments(RefreshRequestSchema())
     @blp.response(200, RefreshReportSchema)
     @blp.alt_response(401, response="Problem")
     @blp.alt_response(403, response="Problem")

@@ -124,7 +124,7 @@ def _report_or_404(report_id: str) -> dict:
 
 @blp.route("")
 class Reports(MethodView):
-    @blp.arguments(PageQuerySchema, location="query")
+    @blp.arguments(PageQuerySchema(), location="query")
     @blp.response(200, ReportListSchema)
     def get(self, query):
         """List stored reports, newest first, one page at a time."""
