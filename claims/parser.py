@@ -46,6 +46,7 @@ LEXICON_FILE = Path(__file__).with_name("lexicon.yaml")
 FUZZY_CUTOFF = 86.0  # rapidfuzz ratio for a misspelt name ("Vostochnyi" → "Vostochny")
 NP_CUTOFF = 78.0  # token-set ratio for a noun phrase in an entity slot ("anniversary of ...")
 MAX_SENTENCE = 2000
+MENTIONS_KEPT = 1024  # sentences whose mentions an index keeps (an article has about 50)
 # Negation flips these comparators; any other negated claim is judged and its verdict inverted.
 FLIPPED = {"more_than": "at_most", "at_most": "more_than", "at_least": "less_than", "less_than": "at_least"}
 INVERTED = {
@@ -278,6 +279,7 @@ class Index:
 
     def __init__(self, snapshot: Snapshot):
         self.snapshot = snapshot
+        self.mentions: dict[str, tuple[Mention, ...]] = {}  # by sentence text, see _find_mentions
         self.entities = snapshot.entities
         self.alias_of: dict[str, str] = {}
         written = []
@@ -455,6 +457,22 @@ class _Sentence:
 
 
 def _find_mentions(text: str, index: Index, context: ParseContext) -> list[Mention]:
+    # An article asks for the mentions of each sentence three times (quotations, claims, recent
+    # entities), so they are found once per text and index; only "reference" mentions depend on the
+    # context, through its main entity, and they are filled in here.
+    found = index.mentions.get(text)
+    if found is None:
+        if len(index.mentions) >= MENTIONS_KEPT:
+            index.mentions.clear()
+        found = index.mentions[text] = _search_mentions(text, index)
+    main = context.main_entity
+    if main is None:
+        return list(found)
+    return [replace(m, entity=main) if m.how == "reference" else m for m in found]
+
+
+def _search_mentions(text: str, index: Index) -> tuple[Mention, ...]:
+    """Return every mention in a text, "reference" mentions without their entity (the context's)."""
     lex = lexicon()
     found: list[Mention] = []
 
@@ -468,7 +486,7 @@ def _find_mentions(text: str, index: Index, context: ParseContext) -> list[Menti
         for match in index.acronym_pattern.finditer(text):
             add(match.start(), match.end(), index.alias_of[match.group(0).casefold()], "alias")
     for match in lex.references.finditer(text):
-        add(match.start(), match.end(), context.main_entity, "reference")
+        add(match.start(), match.end(), None, "reference")
     for match in lex.generic.finditer(text):
         add(match.start(), match.end(), None, "generic")
     # Misspelt names: capitalised stretches not already named, matched by edit ratio.
@@ -482,7 +500,7 @@ def _find_mentions(text: str, index: Index, context: ParseContext) -> list[Menti
         )
         if best:
             add(start, start + len(piece), index.alias_of[best[0]], "fuzzy")
-    return sorted(found, key=lambda m: m.start)
+    return tuple(sorted(found, key=lambda m: m.start))
 
 
 def _clauses(text: str) -> list[tuple[int, int]]:

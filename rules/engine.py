@@ -18,17 +18,12 @@ from functools import lru_cache
 
 from rules.kinds import get_kind
 from rules.kinds.base import Context
-from rules.model import Outcome, Result, Span, Verdict
+from rules.model import Result, Verdict
 from rules.reference import Fact, FactValue, Snapshot
 from rules.rule import Rule
 
 MAX_COMBINATIONS = 64
 RESULT_CACHE_SIZE = 2048  # results kept per process: 5 to 10 KB each, so at most about 20 MB
-
-
-def _usable(fact: Fact, as_of: dt.date) -> list[FactValue]:
-    values = [value for value in fact.values if value.usable_at(as_of)]
-    return sorted(values, key=lambda value: not value.preferred)
 
 
 def _unverifiable(rule: Rule, reason: str, snapshot: Snapshot, as_of: dt.date) -> Result:
@@ -49,7 +44,7 @@ def _unverifiable(rule: Rule, reason: str, snapshot: Snapshot, as_of: dt.date) -
 def _choices(rule: Rule, fields: tuple[str, ...], snapshot: Snapshot, as_of: dt.date):
     """Return (facts by field, usable values by field) or a reason why the rule cannot be judged."""
     facts: dict[str, Fact] = {}
-    values: dict[str, list[FactValue]] = {}
+    values: dict[str, tuple[FactValue, ...]] = {}
     for field in fields:
         fact_id = rule.params.get(field)
         if fact_id is None:
@@ -57,7 +52,7 @@ def _choices(rule: Rule, fields: tuple[str, ...], snapshot: Snapshot, as_of: dt.
         fact = snapshot.facts.get(fact_id)
         if fact is None:
             return None, f"There is no reference data for {fact_id}."
-        usable = _usable(fact, as_of)
+        usable = fact.usable_at(as_of)
         if not usable:
             return None, f"No value of {fact_id} was known as of {as_of.isoformat()}."
         facts[field], values[field] = fact, usable
@@ -80,7 +75,7 @@ def _describe(choice: Mapping[str, FactValue]) -> list[dict[str, str]]:
 def _secondary_match(rule: Rule, kind, context: Context, choice: dict[str, FactValue]):
     for fact_id in rule.params.get("secondary", ()):
         fact = context.snapshot.facts.get(fact_id)
-        usable = _usable(fact, context.as_of) if fact else []
+        usable = fact.usable_at(context.as_of) if fact else []
         for value in usable:
             outcome = kind.evaluate(rule.params, {**choice, "fact": value}, context)
             if outcome.verdict.holds:
@@ -129,8 +124,7 @@ def _evaluate(rule: Rule, snapshot: Snapshot, as_of: dt.date) -> Result:
         dict(zip(fields, combo, strict=True))
         for combo in itertools.islice(itertools.product(*values.values()), MAX_COMBINATIONS)
     ]
-    outcomes: list[Outcome] = [kind.evaluate(rule.params, combo, context) for combo in combos]
-    main, main_choice = outcomes[0], combos[0]
+    main, main_choice = kind.evaluate(rule.params, combos[0], context), combos[0]
     verdict, reason, steps = main.verdict, main.reason, list(main.steps)
     evidence_values = [(facts[field], value) for field in fields for value in values[field]]
     if not verdict.holds and verdict is not Verdict.UNVERIFIABLE:
@@ -144,18 +138,28 @@ def _evaluate(rule: Rule, snapshot: Snapshot, as_of: dt.date) -> Result:
             )
             steps += list(outcome.steps)
             evidence_values.append((fact, value))
-    reference = None
-    for outcome in outcomes:
-        if outcome.observed is not None:
-            reference = outcome.observed.merge(reference) if reference else outcome.observed
-    sensitivity = tuple(
-        {"values": _describe(combo), "verdict": outcome.verdict.value, "reason": outcome.reason}
-        for combo, outcome in zip(combos[1:], outcomes[1:], strict=True)
-        if outcome.verdict is not main.verdict
-    )
+    reference = main.observed
+    sensitivity = []
+    for combo in combos[1:]:
+        # Alternatives only need a verdict and an observed value; their reason is written (by the full
+        # evaluation) only when the verdict differs and so appears in `sensitivity`.
+        if kind.decide is not None:
+            alternative, observed = kind.decide(rule.params, combo, context)
+            outcome = None
+        else:
+            outcome = kind.evaluate(rule.params, combo, context)
+            alternative, observed = outcome.verdict, outcome.observed
+        if observed is not None:
+            reference = observed.merge(reference) if reference else observed
+        if alternative is not main.verdict:
+            outcome = outcome or kind.evaluate(rule.params, combo, context)
+            sensitivity.append(
+                {"values": _describe(combo), "verdict": outcome.verdict.value, "reason": outcome.reason}
+            )
     used_refs = {value.ref for value in main_choice.values()}
     evidence = tuple(
-        {**value.evidence(fact), "used_in_verdict": value.ref in used_refs} for fact, value in evidence_values
+        {**value.shared_evidence(fact), "used_in_verdict": value.ref in used_refs}
+        for fact, value in evidence_values
     )
     return Result(
         verdict=verdict,
@@ -165,12 +169,9 @@ def _evaluate(rule: Rule, snapshot: Snapshot, as_of: dt.date) -> Result:
         bounds={"claimed": main.claimed, "reference": reference},
         evidence=evidence,
         robust=not sensitivity,
-        sensitivity=sensitivity,
+        sensitivity=tuple(sensitivity),
         as_of=as_of,
         snapshot=snapshot.id,
         by_rounding=main.by_rounding,
         records=main.records,
     )
-
-
-__all__ = ["Span", "evaluate"]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rules.model import Span, Verdict
 
@@ -45,6 +46,7 @@ RELATIONS: dict[str, Relation] = {
 RELATION_NAMES = tuple(RELATIONS)
 
 
+@lru_cache(maxsize=4096)  # every combination of sources asks again for the same claimed number
 def precision_of(number: float) -> float:
     """Return the rounding step a bare number implies: 5 → 1, 5.5 → 0.1, 550 → 10, 100 → 10.
 
@@ -89,6 +91,29 @@ def _inside(relation: Relation, observed: float, low: float, high: float) -> boo
     return low <= observed <= high
 
 
+def _classify(
+    relation: Relation, value: float, observed: float, high: float | None, step: float
+) -> tuple[Verdict, bool, tuple[float, float], float]:
+    """Return the verdict, whether rounding was needed, the interval judged against and the gap."""
+    low, top = claimed_interval(relation, value, high, step, with_rounding=False)
+    if _inside(relation, observed, low, top):
+        return Verdict.ACCURATE, False, (low, top), 0.0
+    low_r, top_r = claimed_interval(relation, value, high, step, with_rounding=True)
+    if _inside(relation, observed, low_r, top_r):
+        return Verdict.ACCURATE, True, (low_r, top_r), 0.0
+    gap = (low_r - observed) if observed < low_r else (observed - top_r)
+    relative = gap / abs(value) if value else math.inf
+    verdict = Verdict.APPROXIMATELY_ACCURATE if relative <= relation.near_miss else Verdict.INACCURATE
+    return verdict, False, (low_r, top_r), relative
+
+
+def verdict_of(
+    relation_name: str, value: float, observed: float, *, high: float | None = None, step: float
+) -> Verdict:
+    """Return only the verdict `judge` gives, without writing its span and detail."""
+    return _classify(RELATIONS[relation_name], value, observed, high, step)[0]
+
+
 def judge(
     relation_name: str,
     value: float,
@@ -101,28 +126,24 @@ def judge(
     """Compare an observed number with a claim; return verdict, by-rounding flag, claimed span, detail."""
     relation = RELATIONS[relation_name]
     step = precision_of(value) if step is None else step
-    low, top = claimed_interval(relation, value, high, step, with_rounding=False)
+    verdict, by_rounding, (low, top), relative = _classify(relation, value, observed, high, step)
     span = Span(None if math.isinf(low) else low, None if math.isinf(top) else top, unit)
-    if _inside(relation, observed, low, top):
-        return Verdict.ACCURATE, False, span, "within the claim"
-    low_r, top_r = claimed_interval(relation, value, high, step, with_rounding=True)
-    span_r = Span(None if math.isinf(low_r) else low_r, None if math.isinf(top_r) else top_r, unit)
-    if _inside(relation, observed, low_r, top_r):
-        return Verdict.ACCURATE, True, span_r, f"within the rounding of {value:g} (±{step / 2:g})"
-    gap = (low_r - observed) if observed < low_r else (observed - top_r)
-    relative = gap / abs(value) if value else math.inf
-    if relative <= relation.near_miss:
+    if verdict is Verdict.ACCURATE:
+        if not by_rounding:
+            return verdict, False, span, "within the claim"
+        return verdict, True, span, f"within the rounding of {value:g} (±{step / 2:g})"
+    if verdict is Verdict.APPROXIMATELY_ACCURATE:
         return (
-            Verdict.APPROXIMATELY_ACCURATE,
+            verdict,
             False,
-            span_r,
+            span,
             f"outside the claim by {relative:.1%} of {value:g}, within the "
             f"{relation.near_miss:.0%} allowed for '{relation_name}'",
         )
     return (
-        Verdict.INACCURATE,
+        verdict,
         False,
-        span_r,
+        span,
         f"outside the claim by {relative:.1%} of {value:g}, more than the "
         f"{relation.near_miss:.0%} allowed for '{relation_name}'",
     )

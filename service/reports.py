@@ -106,8 +106,24 @@ def writer(engine: Engine) -> Engine:
     return engine.execution_options(**{_WRITE: True})
 
 
+# Types `_plain` returns as they are; the walk tests these first, by exact type, because a report is
+# mostly engine results that are plain already (the general isinstance checks below were a quarter of
+# storing an article).
+_AS_IS = frozenset({str, int, bool, type(None)})
+
+
 def _plain(value: Any) -> Any:
     """Return plain JSON data that every backend stores: no NaN or infinity (None), dates as ISO text."""
+    kind = type(value)
+    if kind in _AS_IS:
+        return value
+    if kind is dict:
+        return {
+            key if type(key) is str else str(key): item if type(item) in _AS_IS else _plain(item)
+            for key, item in value.items()
+        }
+    if kind is list:
+        return [item if type(item) in _AS_IS else _plain(item) for item in value]
     if isinstance(value, float):
         return value if math.isfinite(value) else None
     if value is None or isinstance(value, str | int | bool):

@@ -5,6 +5,7 @@ The OpenAPI document (service/openapi.json) is generated from these classes and 
 
 from __future__ import annotations
 
+import json
 from typing import ClassVar
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
@@ -24,12 +25,36 @@ def _date(**kwargs) -> fields.String:
     return fields.String(metadata={"format": "date", **kwargs.pop("metadata", {})}, **kwargs)
 
 
+RULES_KEPT = 1024  # validated rules kept per process, by their JSON text
+_rules: dict[str, Rule] = {}
+
+
+def _load_rule(value: object) -> Rule:
+    """Return `load_rule(value)`, validating a rule written the same way as an earlier one only once."""
+    # Requests often ask the same rule again (the engine then answers from its result cache), and
+    # validating it was a tenth of such a request. JSON text tells apart what validation tells apart
+    # (1, 1.0 and true; key order, which the rule keeps); a Rule is immutable, so it can be shared.
+    if not isinstance(value, dict):
+        return load_rule(value)
+    try:
+        key = json.dumps(value, allow_nan=False)
+    except (TypeError, ValueError):
+        return load_rule(value)
+    rule = _rules.get(key)
+    if rule is None:
+        rule = load_rule(value)
+        if len(_rules) >= RULES_KEPT:
+            _rules.pop(next(iter(_rules)), None)
+        _rules[key] = rule
+    return rule
+
+
 class RuleField(fields.Field):
     """A structured rule, validated by `rules.rule.load_rule` against its kind's parameter schema."""
 
     def _deserialize(self, value, attr, data, **kwargs) -> Rule:
         try:
-            return load_rule(value)
+            return _load_rule(value)
         except InvalidRule as error:
             raise ValidationError(error.errors or str(error)) from None
 

@@ -1,6 +1,17 @@
 """POST /v1/checks: catalog claims, structured rules and free text, answered in order with provenance."""
 
+import contextlib
 import datetime as dt
+import json
+
+from claims.catalog import load_catalog
+from claims.sentences import split_sentences
+from rules.errors import InvalidRule
+from rules.reference import load_snapshot
+from rules.rule import load_rule
+from rules.units import format_unit
+from service.schemas import ChecksResponseSchema
+from service.verdicts import check_all
 
 LESS_THAN_500 = {
     "kind": "quantity",
@@ -126,3 +137,73 @@ def test_units_other_than_the_reference_unit(client):
     rule = {**LESS_THAN_500, "relation": "more_than", "value": {"value": 55000, "unit": "hectare"}}
     [result] = _check(client, {"rule": rule}, as_of="2023-09-13")
     assert result["verdict"] == "accurate"
+
+
+def _as_dumped(data):
+    # The response skips the marshmallow dump, so the dump must change nothing: no field dropped or
+    # converted, keys in the same order (compared as JSON text, since dict equality ignores order).
+    dumped = ChecksResponseSchema().dump(data)
+    assert dumped == data
+    assert json.dumps(dumped, allow_nan=False) == json.dumps(data, allow_nan=False)
+
+
+def test_responses_are_exactly_what_the_schema_dumps(app):
+    state = app.extensions["claimcheck"]
+    claims = [
+        {"claim_id": "tsiolkovsky-residents"},
+        {"rule": load_rule(LESS_THAN_500)},
+        {"rule": load_rule({**LESS_THAN_500, "fact": "baikonur.area"})},
+        {"text": "The cosmodrome covers more than 550 square kilometers, roughly the size of Seoul."},
+        {"text": "Kim Jong-un thanked his host warmly."},
+    ]
+    with app.test_request_context():
+        results = check_all(claims, state.snapshot, state.catalog)
+        assert results[3]["also"] and results[0]["claim"]
+        _as_dumped({"results": results})
+
+
+def _rules_over_every_quantity(snapshot):
+    """Return quantity and ratio rules over every fact that has a quantity, in several relations."""
+    quantities = [fact for fact in snapshot.facts.values() if fact.values[0].amount is not None]
+    for fact in quantities:
+        value = fact.values[0].amount
+        for relation, factor in (("about", 1), ("more_than", 1.5), ("at_most", 0.5)):
+            unit = format_unit(value.units).replace("²", "**2").replace("×", "")
+            yield {
+                "kind": "quantity",
+                "fact": fact.id,
+                "relation": relation,
+                "value": {"value": round(value.magnitude * factor, 1), "unit": unit or "count"},
+            }
+        for base in quantities[:8]:
+            yield {"kind": "ratio", "fact": fact.id, "base": base.id, "relation": "about", "factor": 2}
+
+
+def test_every_catalog_claim_and_generated_claim_is_exactly_what_the_schema_dumps():
+    snapshot, catalog = load_snapshot(), load_catalog()
+    claims = [{"claim_id": claim_id} for claim_id in catalog.claims]
+    for spec in _rules_over_every_quantity(snapshot):
+        # A unit written in a form the rule schema does not take ("%") is not the point here.
+        with contextlib.suppress(InvalidRule):
+            claims.append({"rule": load_rule(spec)})
+    assert len(claims) > 200
+    claims += [
+        {"text": sentence.text}
+        for article in catalog.articles.values()
+        for sentence in split_sentences(article.text)
+    ]
+    _as_dumped({"results": check_all(claims, snapshot, catalog, dt.date(2023, 9, 13))})
+
+
+def test_a_saved_response_is_exactly_what_the_schema_dumps(client, app):
+    response = client.post(
+        "/v1/checks",
+        json={"claims": [{"claim_id": "area-more-than-550"}, {"rule": LESS_THAN_500}], "save": True},
+    )
+    assert response.status_code == 200 and response.mimetype == "application/json"
+    data = response.get_json()
+    assert set(data["report"]) == {"id", "url", "html"}
+    _as_dumped(data)
+    with app.app_context():
+        dumped = app.json.response(ChecksResponseSchema().dump(data))
+    assert response.get_data() == dumped.get_data()

@@ -9,7 +9,7 @@ from typing import Any
 
 from marshmallow import Schema
 
-from rules.model import Outcome
+from rules.model import Outcome, Span, Verdict
 from rules.reference import FactValue, Snapshot
 
 
@@ -22,6 +22,7 @@ class Context:
 
 
 Evaluate = Callable[[Mapping[str, Any], Mapping[str, FactValue], Context], Outcome]
+Decide = Callable[[Mapping[str, Any], Mapping[str, FactValue], Context], tuple[Verdict, Span | None]]
 
 
 @dataclass(frozen=True)
@@ -33,3 +34,6 @@ class Kind:
     params: type[Schema]
     evaluate: Evaluate
     fact_fields: tuple[str, ...] = ("fact",)
+    # Optional: the verdict and observed span `evaluate` would give, without its reason and steps. The
+    # engine asks it for every alternative combination of sources and writes text only where it matters.
+    decide: Decide | None = None

@@ -9,12 +9,14 @@ Does not hold (the 2021 census counted 7,194)::
     {kind: quantity, fact: tsiolkovsky.population, relation: about, value: {value: 25000, unit: people}}
 """
 
+from functools import lru_cache
+
 from marshmallow import Schema, ValidationError, fields, validates_schema
 
 from rules.fields import QuantitySchema, fact_ref, relation, secondary
 from rules.kinds.base import Kind
-from rules.model import Outcome, Span, Step
-from rules.relations import judge, precision_of
+from rules.model import Outcome, Span, Step, Verdict
+from rules.relations import judge, precision_of, verdict_of
 from rules.units import conversion_factor, format_number, format_unit, parse_unit
 
 
@@ -32,19 +34,27 @@ class Params(Schema):
             raise ValidationError("'high' is required with 'between' and only with it", "high")
 
 
-def evaluate(params, values, context) -> Outcome:
-    observed = values["fact"]
+@lru_cache(maxsize=512)
+def _unit(text: str):
+    """Return the pint unit of a unit string and its short form, keyed by the string."""
+    # format_unit's cache is keyed by pint units, which it compares with a slow __eq__ on every lookup.
+    unit = parse_unit(text)
+    return unit, format_unit(unit)
+
+
+def _compare(params, observed):
+    """Return what the comparison needs (unit label, claimed, reference, high, step), or an Outcome."""
     if observed.amount is None:
         return Outcome.unverifiable(f"{observed.fact_id} is not a quantity.")
     # Compare in the unit the claim was written in, so its rounding ("5 km²" → ±0.5 km²) reads naturally.
-    unit = parse_unit(params["value"]["unit"])
-    factor = conversion_factor(observed.amount.units, unit)
+    unit, label = _unit(params["value"]["unit"])
+    factor = observed.factor_to(params["value"]["unit"])
     if factor is None:
         return Outcome.unverifiable(
             f"The claim is in {format_unit(unit)} but {observed.fact_id} is in "
             f"{format_unit(observed.amount.units)}."
         )
-    label, claimed = format_unit(unit), params["value"]["value"]
+    claimed = params["value"]["value"]
     reference = observed.amount.magnitude * factor
     high = None
     if "high" in params:
@@ -53,24 +63,42 @@ def evaluate(params, values, context) -> Outcome:
             return Outcome.unverifiable("The two ends of the claimed range are in different dimensions.")
         high = params["high"]["value"] * high_factor
     step = params.get("precision", precision_of(claimed))
+    return label, claimed, reference, high, step
+
+
+def decide(params, values, context) -> tuple[Verdict, Span | None]:
+    """Return the verdict and observed span `evaluate` gives, without writing the reason."""
+    compared = _compare(params, values["fact"])
+    if isinstance(compared, Outcome):
+        return compared.verdict, compared.observed
+    label, claimed, reference, high, step = compared
+    verdict = verdict_of(params["relation"], claimed, reference, high=high, step=step)
+    return verdict, Span.point(reference, label)
+
+
+def evaluate(params, values, context) -> Outcome:
+    observed = values["fact"]
+    compared = _compare(params, observed)
+    if isinstance(compared, Outcome):
+        return compared
+    label, claimed, reference, high, step = compared
     verdict, by_rounding, span, detail = judge(
         params["relation"], claimed, reference, high=high, step=step, unit=label
     )
     relation_words = params["relation"].replace("_", " ")
+    claimed_text, reference_text = f"{format_number(claimed)} {label}", f"{format_number(reference)} {label}"
+    source = f"{observed.display()} ({observed.source.publisher})"
     steps = (
-        Step("claimed", f"{relation_words} {format_number(claimed)} {label}", detail),
-        Step(
-            "reference",
-            f"{observed.fact_id} = {observed.display()} ({observed.source.publisher})",
-            f"{format_number(reference)} {label}",
-        ),
+        Step("claimed", f"{relation_words} {claimed_text}", detail),
+        Step("reference", f"{observed.fact_id} = {source}", reference_text),
     )
     reason = (
-        f"{observed.fact_id} is {observed.display()} ({observed.source.publisher}) = "
-        f"{format_number(reference)} {label}; against the claimed {relation_words} "
-        f"{format_number(claimed)} {label} it is {detail}."
+        f"{observed.fact_id} is {source} = {reference_text}; against the claimed {relation_words} "
+        f"{claimed_text} it is {detail}."
     )
     return Outcome(verdict, reason, steps, span, Span.point(reference, label), by_rounding)
 
 
-KIND = Kind("quantity", "A fact's value against a claimed value under a relation.", Params, evaluate)
+KIND = Kind(
+    "quantity", "A fact's value against a claimed value under a relation.", Params, evaluate, decide=decide
+)

@@ -13,8 +13,8 @@ from marshmallow import Schema, ValidationError, fields, validates_schema
 
 from rules.fields import Number, fact_ref, relation, secondary
 from rules.kinds.base import Kind
-from rules.model import Outcome, Span, Step
-from rules.relations import judge, precision_of
+from rules.model import Outcome, Span, Step, Verdict
+from rules.relations import judge, precision_of, verdict_of
 
 
 class Params(Schema):
@@ -34,11 +34,11 @@ class Params(Schema):
             raise ValidationError("'high' is required with 'between' and only with it", "high")
 
 
-def evaluate(params, values, context) -> Outcome:
-    top, bottom = values["fact"], values["base"]
+def _compare(params, top, bottom):
+    """Return the observed ratio and the rounding step, or an unverifiable Outcome."""
     if top.amount is None or bottom.amount is None:
         return Outcome.unverifiable("A ratio needs two quantities.")
-    if top.amount.dimensionality != bottom.amount.dimensionality:
+    if top.dimensions != bottom.dimensions:
         return Outcome.unverifiable(f"{top.fact_id} and {bottom.fact_id} are not comparable.")
     if bottom.base_magnitude == 0:
         return Outcome.unverifiable(f"{bottom.fact_id} is zero.")
@@ -46,24 +46,41 @@ def evaluate(params, values, context) -> Outcome:
     factor = params["factor"]
     # "The size of Y" has no digits to round: a factor of exactly 1 carries no rounding of its own.
     step = params.get("precision", 0.0 if factor == 1 else precision_of(factor))
+    return observed, step
+
+
+def decide(params, values, context) -> tuple[Verdict, Span | None]:
+    """Return the verdict and observed span `evaluate` gives, without writing the reason."""
+    compared = _compare(params, values["fact"], values["base"])
+    if isinstance(compared, Outcome):
+        return compared.verdict, compared.observed
+    observed, step = compared
+    verdict = verdict_of(params["relation"], params["factor"], observed, high=params.get("high"), step=step)
+    return verdict, Span.point(observed, "×")
+
+
+def evaluate(params, values, context) -> Outcome:
+    top, bottom = values["fact"], values["base"]
+    compared = _compare(params, top, bottom)
+    if isinstance(compared, Outcome):
+        return compared
+    observed, step = compared
+    factor = params["factor"]
     verdict, by_rounding, span, detail = judge(
         params["relation"], factor, observed, high=params.get("high"), step=step, unit="×"
     )
+    ratio, relation_words = f"{observed:,.4g}×", params["relation"].replace("_", " ")
     steps = (
         Step(
             "ratio",
             f"{top.display()} ({top.source.publisher}) / {bottom.display()} ({bottom.source.publisher})",
-            f"{observed:,.4g}×",
+            ratio,
         ),
-        Step(
-            "comparison",
-            f"{observed:,.4g}× against {params['relation'].replace('_', ' ')} {factor:g}×",
-            detail,
-        ),
+        Step("comparison", f"{ratio} against {relation_words} {factor:g}×", detail),
     )
     reason = (
-        f"{top.fact_id} / {bottom.fact_id} = {top.display()} / {bottom.display()} = {observed:,.4g}×; "
-        f"against the claimed {params['relation'].replace('_', ' ')} {factor:g}× it is {detail}."
+        f"{top.fact_id} / {bottom.fact_id} = {top.display()} / {bottom.display()} = {ratio}; "
+        f"against the claimed {relation_words} {factor:g}× it is {detail}."
     )
     return Outcome(verdict, reason, steps, span, Span.point(observed, "×"), by_rounding)
 
@@ -74,4 +91,5 @@ KIND = Kind(
     Params,
     evaluate,
     fact_fields=("fact", "base"),
+    decide=decide,
 )

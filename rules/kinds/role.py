@@ -54,6 +54,7 @@ def fold(words: str) -> str:
     return utils.default_process(bare.casefold())
 
 
+@functools.lru_cache(maxsize=4096)  # eight regex substitutions; the same names are compared again and again
 def _romanised(folded: str) -> str:
     for pattern, replacement in ROMANISATION:
         folded = re.sub(pattern, replacement, folded)
