@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import pytest
+import responses
 
 from rules.reference import load_snapshot
 from service import create_app
@@ -50,3 +51,16 @@ def stand_in_app(tmp_path):
     app = make_app(f"sqlite:///{tmp_path / 'reports.db'}")
     yield app
     app.extensions["claimcheck.reports"].close()
+
+
+@pytest.fixture
+def mock():
+    """Mocked HTTP where every registered answer must be used and nothing else is reachable."""
+    with responses.RequestsMock(assert_all_requests_are_fired=True) as rsps:
+        yield rsps
+
+
+@pytest.fixture
+def slept():
+    """The waits a refresh client asked for, recorded instead of slept."""
+    return []

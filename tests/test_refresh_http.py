@@ -4,7 +4,6 @@ import datetime as dt
 
 import pytest
 import requests
-import responses
 from responses import matchers
 
 from service.refresh.errors import (
@@ -16,19 +15,6 @@ from service.refresh.errors import (
 from service.refresh.http import Client, MiB, make_session, retry_after_seconds, user_agent
 
 URL = "https://planet4589.org/space/gcat/tsv/tables/sites.tsv"
-
-
-@pytest.fixture
-def mock():
-    """Mocked HTTP where every registered answer must be used and nothing else is reachable."""
-    with responses.RequestsMock(assert_all_requests_are_fired=True) as rsps:
-        yield rsps
-
-
-@pytest.fixture
-def slept():
-    """The waits the client asked for, instead of waiting."""
-    return []
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 import requests
-import responses
 import yaml
 from click.testing import CliRunner
 from marshmallow import Schema, fields, validate
@@ -71,19 +70,6 @@ def catalog(monkeypatch):
 def embedded(monkeypatch):
     """The refresh test snapshot stands in for the package's embedded snapshot."""
     monkeypatch.setattr(store, "embedded_folder", lambda: SNAPSHOT)
-
-
-@pytest.fixture
-def mock():
-    """Mocked HTTP where every registered answer must be used and nothing else is reachable."""
-    with responses.RequestsMock(assert_all_requests_are_fired=True) as rsps:
-        yield rsps
-
-
-@pytest.fixture
-def slept():
-    """The waits the client asked for, instead of waiting."""
-    return []
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ import shutil
 from pathlib import Path
 
 import pytest
-import responses
 import yaml
 from responses import matchers
 
@@ -26,19 +25,6 @@ IDS = "Q4115189|Q13406268|Q15397819"
 def curated():
     """The curated facts document of the refresh test snapshot."""
     return yaml.safe_load((DATA / "snapshot" / "facts.yaml").read_text(encoding="utf-8"))
-
-
-@pytest.fixture
-def mock():
-    """Mocked HTTP where every registered answer must be used."""
-    with responses.RequestsMock(assert_all_requests_are_fired=True) as rsps:
-        yield rsps
-
-
-@pytest.fixture
-def slept():
-    """The waits the client asked for, instead of waiting."""
-    return []
 
 
 @pytest.fixture
