@@ -65,7 +65,9 @@ class Gunicorn:
             try:
                 if requests.get(self.url + "/healthz", timeout=2).ok:
                     return
-            except requests.ConnectionError:
+            # The socket accepts before a worker has booted; a request can wait out its timeout in
+            # the backlog while 4 workers import on 2 cores. Both mean "not ready yet".
+            except (requests.ConnectionError, requests.Timeout):
                 pass
             time.sleep(0.05)
         raise TimeoutError(f"gunicorn did not answer within {timeout} s:\n{self.tail()}")
