@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import re
 import zoneinfo
 
 from marshmallow import Schema, ValidationError, fields, post_load, validate
@@ -15,6 +16,7 @@ from rules.units import UNIT_FORM, check_number, parse_unit
 
 FACT_ID = r"^[a-z0-9_]{1,60}\.[a-z0-9_]{1,60}$"
 MAX_TEXT = 2000
+_FACT_ID = re.compile(FACT_ID)  # matched as validate.Regexp does (re.match, so "$" allows a final newline)
 
 
 class Number(fields.Field):
@@ -98,3 +100,44 @@ def text(max_length: int = MAX_TEXT, **kwargs) -> fields.String:
 def secondary() -> fields.List:
     """Return the list of facts whose match makes a claim misleading rather than accurate."""
     return fields.List(fact_ref(), validate=validate.Length(max=8), load_default=())
+
+
+# Shortcuts past marshmallow for the common, valid shapes of a rule. Each returns exactly what its
+# kind's Params schema loads (same keys, order and values), or None when the input is anything else
+# (wrong type, unknown or optional keys, out of range, ...): the caller then loads with the schema,
+# which accepts it or writes the error messages. So they may only decline, never disagree.
+
+
+def quick_fact(value: object) -> bool:
+    """Whether `value` passes fact_ref() as is: a str (not a subclass) of the fact-id form."""
+    return type(value) is str and _FACT_ID.match(value) is not None
+
+
+def quick_relation(value: object) -> bool:
+    """Whether `value` passes relation() as is and needs no 'high' (every relation but 'between')."""
+    return type(value) is str and value in RELATION_NAMES and value != "between"
+
+
+def quick_number(value: object) -> float | None:
+    """Return what Number() loads `value` as, or None when it would not load."""
+    try:
+        return check_number(value)
+    except UnsafeQuantity:
+        return None
+
+
+def quick_quantity(value: object) -> dict | None:
+    """Return what Nested(QuantitySchema) loads `value` as, or None when it would not load plainly."""
+    if type(value) is not dict or len(value) != 2:
+        return None
+    number, unit = value.get("value"), value.get("unit")
+    if type(unit) is not str or not 1 <= len(unit) <= 40:
+        return None
+    number = quick_number(number)
+    if number is None:
+        return None
+    try:
+        parse_unit(unit)
+    except UnsafeQuantity:
+        return None
+    return {"value": number, "unit": unit}

@@ -44,6 +44,14 @@ RELATIONS: dict[str, Relation] = {
     )
 }
 RELATION_NAMES = tuple(RELATIONS)
+# The end of `judge`'s detail when the claim misses, by relation: (within the near miss, beyond it).
+_MISSED = {
+    name: (
+        f"within the {r.near_miss:.0%} allowed for '{name}'",
+        f"more than the {r.near_miss:.0%} allowed for '{name}'",
+    )
+    for name, r in RELATIONS.items()
+}
 
 
 @lru_cache(maxsize=4096)  # every combination of sources asks again for the same claimed number
@@ -132,18 +140,6 @@ def judge(
         if not by_rounding:
             return verdict, False, span, "within the claim"
         return verdict, True, span, f"within the rounding of {value:g} (±{step / 2:g})"
-    if verdict is Verdict.APPROXIMATELY_ACCURATE:
-        return (
-            verdict,
-            False,
-            span,
-            f"outside the claim by {relative:.1%} of {value:g}, within the "
-            f"{relation.near_miss:.0%} allowed for '{relation_name}'",
-        )
-    return (
-        verdict,
-        False,
-        span,
-        f"outside the claim by {relative:.1%} of {value:g}, more than the "
-        f"{relation.near_miss:.0%} allowed for '{relation_name}'",
-    )
+    within, beyond = _MISSED[relation_name]
+    missed = within if verdict is Verdict.APPROXIMATELY_ACCURATE else beyond
+    return verdict, False, span, f"outside the claim by {relative:.1%} of {value:g}, {missed}"

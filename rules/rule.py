@@ -50,9 +50,11 @@ def load_rule(data: Any) -> Rule:
     except UnknownRuleKind as error:
         raise InvalidRule(str(error), {"kind": [f"must be one of: {', '.join(KINDS)}"]}) from None
     fields = {key: value for key, value in data.items() if key != "kind"}
-    try:
-        params = _params_schema(kind.name).load(fields)
-    except ValidationError as error:
-        messages = error.messages if isinstance(error.messages, dict) else {"_schema": error.messages}
-        raise InvalidRule(f"invalid {name} rule", messages) from None
+    params = kind.quick_params(fields) if kind.quick_params is not None else None
+    if params is None:
+        try:
+            params = _params_schema(kind.name).load(fields)
+        except ValidationError as error:
+            messages = error.messages if isinstance(error.messages, dict) else {"_schema": error.messages}
+            raise InvalidRule(f"invalid {name} rule", messages) from None
     return Rule(kind=name, params=MappingProxyType(params), spec=MappingProxyType(dict(data)))

@@ -37,3 +37,6 @@ class Kind:
     # Optional: the verdict and observed span `evaluate` would give, without its reason and steps. The
     # engine asks it for every alternative combination of sources and writes text only where it matters.
     decide: Decide | None = None
+    # Optional: `params().load(fields)` for the common valid shapes without marshmallow, else None (the
+    # schema then loads, or writes the errors). Must never return what the schema would not.
+    quick_params: Callable[[dict[str, Any]], dict[str, Any] | None] | None = None

@@ -13,7 +13,15 @@ from functools import lru_cache
 
 from marshmallow import Schema, ValidationError, fields, validates_schema
 
-from rules.fields import QuantitySchema, fact_ref, relation, secondary
+from rules.fields import (
+    QuantitySchema,
+    fact_ref,
+    quick_fact,
+    quick_quantity,
+    quick_relation,
+    relation,
+    secondary,
+)
 from rules.kinds.base import Kind
 from rules.model import Outcome, Span, Step, Verdict
 from rules.relations import judge, precision_of, verdict_of
@@ -32,6 +40,22 @@ class Params(Schema):
     def high_only_for_between(self, data, **kwargs):
         if (data.get("relation") == "between") != ("high" in data):
             raise ValidationError("'high' is required with 'between' and only with it", "high")
+
+
+_QUICK_KEYS = frozenset(("fact", "relation", "value"))
+
+
+def quick_params(data: dict):
+    """Return what Params loads `data` as when it is exactly {fact, relation, value}; None otherwise."""
+    if data.keys() != _QUICK_KEYS:
+        return None
+    fact, relation_name = data["fact"], data["relation"]
+    if not quick_fact(fact) or not quick_relation(relation_name):
+        return None
+    value = quick_quantity(data["value"])
+    if value is None:
+        return None
+    return {"fact": fact, "relation": relation_name, "value": value, "secondary": ()}
 
 
 @lru_cache(maxsize=512)
@@ -100,5 +124,10 @@ def evaluate(params, values, context) -> Outcome:
 
 
 KIND = Kind(
-    "quantity", "A fact's value against a claimed value under a relation.", Params, evaluate, decide=decide
+    "quantity",
+    "A fact's value against a claimed value under a relation.",
+    Params,
+    evaluate,
+    decide=decide,
+    quick_params=quick_params,
 )

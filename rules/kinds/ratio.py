@@ -11,7 +11,7 @@ Does not hold (551.5 km² / 5.49 km² ≈ 100)::
 
 from marshmallow import Schema, ValidationError, fields, validates_schema
 
-from rules.fields import Number, fact_ref, relation, secondary
+from rules.fields import Number, fact_ref, quick_fact, quick_number, quick_relation, relation, secondary
 from rules.kinds.base import Kind
 from rules.model import Outcome, Span, Step, Verdict
 from rules.relations import judge, precision_of, verdict_of
@@ -32,6 +32,22 @@ class Params(Schema):
             raise ValidationError("must be greater than zero", "factor")
         if (data.get("relation") == "between") != ("high" in data):
             raise ValidationError("'high' is required with 'between' and only with it", "high")
+
+
+_QUICK_KEYS = frozenset(("fact", "base", "relation", "factor"))
+
+
+def quick_params(data: dict):
+    """Return what Params loads `data` as when it is exactly {fact, base, relation, factor}; None otherwise."""
+    if data.keys() != _QUICK_KEYS:
+        return None
+    fact, base, relation_name = data["fact"], data["base"], data["relation"]
+    if not quick_fact(fact) or not quick_fact(base) or not quick_relation(relation_name):
+        return None
+    factor = quick_number(data["factor"])
+    if factor is None or factor <= 0:
+        return None
+    return {"fact": fact, "base": base, "relation": relation_name, "factor": factor, "secondary": ()}
 
 
 def _compare(params, top, bottom):
@@ -70,17 +86,18 @@ def evaluate(params, values, context) -> Outcome:
         params["relation"], factor, observed, high=params.get("high"), step=step, unit="×"
     )
     ratio, relation_words = f"{observed:,.4g}×", params["relation"].replace("_", " ")
+    top_text, bottom_text, claimed = top.display(), bottom.display(), f"{relation_words} {factor:g}×"
     steps = (
         Step(
             "ratio",
-            f"{top.display()} ({top.source.publisher}) / {bottom.display()} ({bottom.source.publisher})",
+            f"{top_text} ({top.source.publisher}) / {bottom_text} ({bottom.source.publisher})",
             ratio,
         ),
-        Step("comparison", f"{ratio} against {relation_words} {factor:g}×", detail),
+        Step("comparison", f"{ratio} against {claimed}", detail),
     )
     reason = (
-        f"{top.fact_id} / {bottom.fact_id} = {top.display()} / {bottom.display()} = {ratio}; "
-        f"against the claimed {relation_words} {factor:g}× it is {detail}."
+        f"{top.fact_id} / {bottom.fact_id} = {top_text} / {bottom_text} = {ratio}; "
+        f"against the claimed {claimed} it is {detail}."
     )
     return Outcome(verdict, reason, steps, span, Span.point(observed, "×"), by_rounding)
 
@@ -92,4 +109,5 @@ KIND = Kind(
     evaluate,
     fact_fields=("fact", "base"),
     decide=decide,
+    quick_params=quick_params,
 )
