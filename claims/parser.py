@@ -2849,6 +2849,12 @@ def check_text(
         for claim in checked:
             claim = replace(claim, offset=piece.start)
             results.append((claim, judge_claim(claim, snapshot, as_of)))
+    if not results:
+        # Blank text has no sentence at all; it still gets its one unverifiable answer.
+        claim = ParsedClaim(
+            text, 0, len(text), None, {}, {"negated": False}, False, "the text holds no sentence"
+        )
+        results.append((claim, judge_claim(claim, snapshot, as_of)))
     return results
 
 

@@ -207,3 +207,10 @@ def test_a_saved_response_is_exactly_what_the_schema_dumps(client, app):
     with app.app_context():
         dumped = app.json.response(ChecksResponseSchema().dump(data))
     assert response.get_data() == dumped.get_data()
+
+
+def test_blank_text_is_unverifiable_not_a_server_error(client):
+    for text in (" ", "\n\n", "\t "):
+        [result] = _check(client, {"text": text})
+        assert result["verdict"] == "unverifiable"
+        assert "no sentence" in result["reason"]
