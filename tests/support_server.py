@@ -176,13 +176,17 @@ def run_clients(
     started = time.monotonic()
     for thread in threads:
         thread.start()
-    while (elapsed := time.monotonic() - started) < seconds:
-        if during is not None:
-            during(elapsed)
-        time.sleep(0.05)
-    stop.set()
-    for thread in threads:
-        thread.join(timeout=60)
+    # Whatever `during` raises, the clients stop: left running they would load (and send requests
+    # into) the tests that come after.
+    try:
+        while (elapsed := time.monotonic() - started) < seconds:
+            if during is not None:
+                during(elapsed)
+            time.sleep(0.05)
+    finally:
+        stop.set()
+        for thread in threads:
+            thread.join(timeout=60)
     run.seconds = time.monotonic() - started
     return run
 

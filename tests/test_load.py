@@ -174,10 +174,11 @@ def test_a_worker_killed_under_load_loses_no_acknowledged_report(tmp_path, backe
         killed: list[int] = []
 
         def kill_one(elapsed: float) -> None:
-            if not killed and elapsed > FAULT_SECONDS / 3:
-                victim = server.workers()[0]
-                os.kill(victim, signal.SIGKILL)  # a worker we started, by its id
-                killed.append(victim)
+            # A worker being replaced can leave the list empty for a moment: try again next tick.
+            workers = server.workers()
+            if not killed and elapsed > FAULT_SECONDS / 3 and workers:
+                os.kill(workers[0], signal.SIGKILL)  # a worker we started, by its id
+                killed.append(workers[0])
 
         run = run_clients(CLIENTS // 2, FAULT_SECONDS, _step(server.url, seed=9), during=kill_one)
         _report(run, request, f"SIGKILL of worker {killed}, {backend}")

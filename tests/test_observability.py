@@ -253,4 +253,5 @@ def test_health_and_readiness_are_fast(client):
             started = time.perf_counter()
             assert client.get(path).status_code == 200
             timings.append(time.perf_counter() - started)
-        assert statistics.median(timings) < 0.05, (path, timings)
+        # Generous: a probe normally answers in about a millisecond; this catches one that does real work.
+        assert statistics.median(timings) < 0.25, (path, timings)
