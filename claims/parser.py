@@ -2769,18 +2769,7 @@ def parse_sentence(
 
 
 def _unverifiable(reason: str, rule: Mapping[str, Any], snapshot: Snapshot, as_of: dt.date) -> Result:
-    return Result(
-        verdict=Verdict.UNVERIFIABLE,
-        reason=reason,
-        rule=dict(rule),
-        computation=(),
-        bounds={"claimed": None, "reference": None},
-        evidence=(),
-        robust=True,
-        sensitivity=(),
-        as_of=as_of,
-        snapshot=snapshot.id,
-    )
+    return Result.unverifiable(reason, dict(rule), as_of, snapshot.id)
 
 
 def judge_claim(claim: ParsedClaim, snapshot: Snapshot, as_of: dt.date) -> Result:

@@ -27,18 +27,7 @@ RESULT_CACHE_SIZE = 2048  # results kept per process: 5 to 10 KB each, so at mos
 
 
 def _unverifiable(rule: Rule, reason: str, snapshot: Snapshot, as_of: dt.date) -> Result:
-    return Result(
-        verdict=Verdict.UNVERIFIABLE,
-        reason=reason,
-        rule=rule.to_dict(),
-        computation=(),
-        bounds={"claimed": None, "reference": None},
-        evidence=(),
-        robust=True,
-        sensitivity=(),
-        as_of=as_of,
-        snapshot=snapshot.id,
-    )
+    return Result.unverifiable(reason, rule.to_dict(), as_of, snapshot.id)
 
 
 def _choices(rule: Rule, fields: tuple[str, ...], snapshot: Snapshot, as_of: dt.date):

@@ -112,6 +112,22 @@ class Result:
     by_rounding: bool = False
     records: tuple[dict[str, Any], ...] = field(default=())
 
+    @classmethod
+    def unverifiable(cls, reason: str, rule: dict[str, Any], as_of: dt.date, snapshot: str) -> Result:
+        """Return the result for a claim that could not be evaluated at all, with the reason."""
+        return cls(
+            verdict=Verdict.UNVERIFIABLE,
+            reason=reason,
+            rule=rule,
+            computation=(),
+            bounds={"claimed": None, "reference": None},
+            evidence=(),
+            robust=True,
+            sensitivity=(),
+            as_of=as_of,
+            snapshot=snapshot,
+        )
+
     @property
     def rating(self) -> dict[str, Any]:
         """Return the verdict on the published 1-5 scale."""
