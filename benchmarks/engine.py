@@ -20,6 +20,8 @@ from rules import engine
 from rules.reference import Snapshot
 from rules.rule import load_rule
 
+BATCH = 100  # the most claims one request may ask (service.schemas.MAX_CLAIMS)
+
 
 def _clear_cache() -> None:
     cached = getattr(engine, "_cached", None)  # absent before the engine had a result cache
@@ -69,19 +71,37 @@ def catalog(snapshot: Snapshot, claims: Catalog, repeat: int = 30) -> dict[str, 
 def structured(snapshot: Snapshot, count: int = 10_000, runs: int = 3) -> dict[str, Any]:
     """Validate, evaluate and serialise `count` distinct quantity and ratio rules: claims per second.
 
-    Each phase is timed `runs` times (the cache emptied before each) and the median kept.
+    The headline is what the service does: rule mappings in, JSON-ready results out, in batches of
+    100 (the most one request may ask) whose results are let go once serialised. The same pass with
+    all `count` results kept alive is measured too (the garbage collector then has more to walk), and
+    the phases apart, each on fresh rules with the result cache emptied. Each figure is the median of
+    `runs`.
     """
     specs = structured_claims(snapshot, count)
+    batches = [specs[start : start + BATCH] for start in range(0, count, BATCH)]
+
+    def answer(batch):
+        return [engine.evaluate(load_rule(spec), snapshot, AS_OF).to_dict() for spec in batch]
+
+    def in_batches():
+        for batch in batches:
+            answer(batch)
+
+    batched_s = _median_of(runs, in_batches, before=_clear_cache)
+    kept_s = _median_of(runs, lambda: answer(specs), before=_clear_cache)
     load_s = _median_of(runs, lambda: [load_rule(spec) for spec in specs])
-    rules = [load_rule(spec) for spec in specs]
+    rules: list = []
     results: list = []
+
+    def fresh_rules():
+        _clear_cache()
+        rules[:] = [load_rule(spec) for spec in specs]
 
     def evaluate_all():
         results[:] = [engine.evaluate(rule, snapshot, AS_OF) for rule in rules]
 
-    evaluate_s = _median_of(runs, evaluate_all, before=_clear_cache)
+    evaluate_s = _median_of(runs, evaluate_all, before=fresh_rules)
     to_dict_s = _median_of(runs, lambda: [result.to_dict() for result in results])
-    total = load_s + evaluate_s + to_dict_s
     # Claims asked again and again (a working set the result cache holds): the first 1,000, ten times.
     hot = specs[: min(count, getattr(engine, "RESULT_CACHE_SIZE", 2048) // 2)] * 10
     hot_s = _median_of(
@@ -91,11 +111,13 @@ def structured(snapshot: Snapshot, count: int = 10_000, runs: int = 3) -> dict[s
         "claims": count,
         "kinds": dict(Counter(spec["kind"] for spec in specs)),
         "verdicts": dict(Counter(result.verdict.value for result in results)),
-        "claims_per_s": round(count / total),
+        "batch": BATCH,
+        "claims_per_s": round(count / batched_s),
+        "us_per_claim": round(batched_s / count * 1e6, 1),
+        "all_kept_per_s": round(count / kept_s),
         "validate_per_s": round(count / load_s),
         "evaluate_per_s": round(count / evaluate_s),
         "to_json_per_s": round(count / to_dict_s),
-        "us_per_claim": round(total / count * 1e6, 1),
         "repeated_per_s": round(len(hot) / hot_s),
         "target_per_s": 20_000,
     }

@@ -2784,7 +2784,7 @@ def judge_claim(claim: ParsedClaim, snapshot: Snapshot, as_of: dt.date) -> Resul
                 f"The claim is negated. Its positive form is {result.verdict.value.replace('_', ' ')}"
                 f": {result.reason} So the negated claim is {verdict.value.replace('_', ' ')}."
             )
-            result = replace(result, verdict=verdict, reason=reason)
+            result = result._replace(verdict=verdict, reason=reason)
     return result
 
 

@@ -13,12 +13,13 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import weakref
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from functools import lru_cache
+from typing import Any
 
 from rules.kinds import get_kind
 from rules.kinds.base import Context
-from rules.model import Result, Verdict
+from rules.model import Outcome, Result, Span, Verdict
 from rules.reference import Fact, FactValue, Snapshot
 from rules.rule import Rule
 
@@ -59,6 +60,50 @@ def _describe(choice: Mapping[str, FactValue]) -> list[dict[str, str]]:
         }
         for field, value in choice.items()
     ]
+
+
+def _alternatives(
+    rule: Rule,
+    kind,
+    context: Context,
+    fields: tuple[str, ...],
+    main_choice: dict[str, FactValue],
+    main: Outcome,
+    combos: Iterator[tuple[FactValue, ...]],
+) -> tuple[list[Span | None], list[dict[str, Any]]]:
+    """Judge the other combinations of sources: return every observed span, and those that disagree."""
+    # Alternatives need only a verdict and an observed value; a reason is written (by a full evaluation)
+    # only where the verdict differs and so appears in `sensitivity`. `decide` reads only the amounts,
+    # and sources often agree (six say Vostochny is 700 km²), so each set of amounts is decided once.
+    others = list(combos)
+    if not others:
+        return [main.observed], []
+    observed_spans, sensitivity = [main.observed], []
+    decided = {_amounts(main_choice.values()): (main.verdict, main.observed)} if kind.decide else {}
+    for combo in others:
+        choice, outcome = None, None
+        if kind.decide is None:
+            choice = dict(zip(fields, combo, strict=True))
+            outcome = kind.evaluate(rule.params, choice, context)
+            verdict, observed = outcome.verdict, outcome.observed
+        else:
+            amounts = _amounts(combo)
+            if amounts not in decided:
+                choice = dict(zip(fields, combo, strict=True))
+                decided[amounts] = kind.decide(rule.params, choice, context)
+            verdict, observed = decided[amounts]
+        observed_spans.append(observed)
+        if verdict is not main.verdict:
+            choice = choice or dict(zip(fields, combo, strict=True))
+            outcome = outcome or kind.evaluate(rule.params, choice, context)
+            sensitivity.append(
+                {"values": _describe(choice), "verdict": outcome.verdict.value, "reason": outcome.reason}
+            )
+    return observed_spans, sensitivity
+
+
+def _amounts(values: Iterable[FactValue]) -> tuple:
+    return tuple(value.amount_key for value in values)
 
 
 def _secondary_match(rule: Rule, kind, context: Context, choice: dict[str, FactValue]):
@@ -108,12 +153,10 @@ def _evaluate(rule: Rule, snapshot: Snapshot, as_of: dt.date) -> Result:
     if chosen is None:
         return _unverifiable(rule, reason, snapshot, as_of)
     facts, values = chosen
-    fields = list(values)
-    combos = [
-        dict(zip(fields, combo, strict=True))
-        for combo in itertools.islice(itertools.product(*values.values()), MAX_COMBINATIONS)
-    ]
-    main, main_choice = kind.evaluate(rule.params, combos[0], context), combos[0]
+    fields = tuple(values)
+    combos = itertools.islice(itertools.product(*values.values()), MAX_COMBINATIONS)
+    main_choice = dict(zip(fields, next(combos), strict=True))
+    main = kind.evaluate(rule.params, main_choice, context)
     verdict, reason, steps = main.verdict, main.reason, list(main.steps)
     evidence_values = [(facts[field], value) for field in fields for value in values[field]]
     if not verdict.holds and verdict is not Verdict.UNVERIFIABLE:
@@ -127,35 +170,15 @@ def _evaluate(rule: Rule, snapshot: Snapshot, as_of: dt.date) -> Result:
             )
             steps += list(outcome.steps)
             evidence_values.append((fact, value))
-    reference = main.observed
-    sensitivity = []
-    for combo in combos[1:]:
-        # Alternatives only need a verdict and an observed value; their reason is written (by the full
-        # evaluation) only when the verdict differs and so appears in `sensitivity`.
-        if kind.decide is not None:
-            alternative, observed = kind.decide(rule.params, combo, context)
-            outcome = None
-        else:
-            outcome = kind.evaluate(rule.params, combo, context)
-            alternative, observed = outcome.verdict, outcome.observed
-        if observed is not None:
-            reference = observed.merge(reference) if reference else observed
-        if alternative is not main.verdict:
-            outcome = outcome or kind.evaluate(rule.params, combo, context)
-            sensitivity.append(
-                {"values": _describe(combo), "verdict": outcome.verdict.value, "reason": outcome.reason}
-            )
-    used_refs = {value.ref for value in main_choice.values()}
-    evidence = tuple(
-        {**value.shared_evidence(fact), "used_in_verdict": value.ref in used_refs}
-        for fact, value in evidence_values
-    )
+    observed_spans, sensitivity = _alternatives(rule, kind, context, fields, main_choice, main, combos)
+    used = {id(value) for value in main_choice.values()}
+    evidence = tuple(value.cited(fact, id(value) in used) for fact, value in evidence_values)
     return Result(
         verdict=verdict,
         reason=reason,
         rule=rule.to_dict(),
         computation=tuple(steps),
-        bounds={"claimed": main.claimed, "reference": reference},
+        bounds={"claimed": main.claimed, "reference": Span.covering(observed_spans)},
         evidence=evidence,
         robust=not sensitivity,
         sensitivity=tuple(sensitivity),

@@ -4,33 +4,30 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
-from functools import cache, cached_property
+from functools import cache
 from types import MappingProxyType
-from typing import Any
+from typing import Any, NamedTuple
 
 from marshmallow import ValidationError
 
 from rules.errors import InvalidRule, UnknownRuleKind
 from rules.kinds import KINDS, get_kind
 
+# One encoder for every rule: json.dumps with `default` builds a new JSONEncoder on each call.
+_RULE_JSON = json.JSONEncoder(default=str)
 
-@dataclass(frozen=True)
-class Rule:
-    """A checkable rule: its kind, its validated parameters and its JSON form."""
+
+class Rule(NamedTuple):
+    """A checkable rule: its kind, its validated parameters, and as written (mapping and JSON text)."""
 
     kind: str
     params: Mapping[str, Any]
     spec: Mapping[str, Any]
+    text: str  # the engine's cache key: two rules written the same way are the same question
 
     def to_dict(self) -> dict[str, Any]:
         """Return the rule as it was written (plain JSON data)."""
         return json.loads(self.text)
-
-    @cached_property
-    def text(self) -> str:
-        """Return the rule as it was written, as JSON text (the engine's cache key)."""
-        return json.dumps(dict(self.spec), default=str)
 
 
 @cache
@@ -57,4 +54,5 @@ def load_rule(data: Any) -> Rule:
         except ValidationError as error:
             messages = error.messages if isinstance(error.messages, dict) else {"_schema": error.messages}
             raise InvalidRule(f"invalid {name} rule", messages) from None
-    return Rule(kind=name, params=MappingProxyType(params), spec=MappingProxyType(dict(data)))
+    spec = dict(data)
+    return Rule(name, MappingProxyType(params), MappingProxyType(spec), _RULE_JSON.encode(spec))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from marshmallow import Schema
 
@@ -13,8 +13,7 @@ from rules.model import Outcome, Span, Verdict
 from rules.reference import FactValue, Snapshot
 
 
-@dataclass(frozen=True)
-class Context:
+class Context(NamedTuple):
     """What a kind may consult besides its fact values: the date and the snapshot's datasets."""
 
     as_of: dt.date
