@@ -13,6 +13,12 @@ TEST_CATALOG = Path(__file__).parent / "data" / "catalog"
 
 
 @pytest.fixture(scope="session")
+def embedded_snapshot():
+    """The embedded reference snapshot (rules/data), loaded once; read-only."""
+    return load_snapshot()
+
+
+@pytest.fixture(scope="session")
 def test_snapshot():
     """The small test snapshot (tests/data/snapshot), loaded once; read-only."""
     return load_snapshot(TEST_SNAPSHOT)

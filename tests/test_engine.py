@@ -133,3 +133,45 @@ def test_invalid_rules_name_the_field(rule, field):
     with pytest.raises(InvalidRule) as caught:
         load_rule(rule)
     assert field in caught.value.errors
+
+
+def _rules_over_every_quantity(snapshot):
+    """Quantity and ratio rules over every quantity fact, with numbers near, at and far from the data."""
+    facts = [f for f in snapshot.facts.values() if f.values and f.preferred.amount is not None]
+    for fact in facts:
+        unit = f"{fact.preferred.units:~C}".replace("%", "percent")  # as a rule writes it: km**2, USD/a
+        magnitude = fact.preferred.amount.magnitude
+        for relation in ("exact", "about", "more_than", "at_most", "nearly"):
+            for scale in (0.5, 0.93, 1.0, 1.04, 1.3):
+                value = {"value": round(magnitude * scale, 3), "unit": unit}
+                yield {"kind": "quantity", "fact": fact.id, "relation": relation, "value": value}
+    for top in facts:
+        for bottom in facts:
+            if top.preferred.dimensions == bottom.preferred.dimensions and bottom.preferred.base_magnitude:
+                observed = top.preferred.base_magnitude / bottom.preferred.base_magnitude
+                for relation in ("about", "more_than", "less_than"):
+                    for scale in (0.8, 1.0, 1.2):
+                        factor = round(observed * scale, 3) or 1
+                        yield {
+                            "kind": "ratio",
+                            "fact": top.id,
+                            "base": bottom.id,
+                            "relation": relation,
+                            "factor": factor,
+                        }
+
+
+def test_alternatives_decided_by_amount_match_full_evaluation(embedded_snapshot, monkeypatch):
+    """`decide`, asked once per distinct set of amounts, gives what evaluating every combination gives."""
+    from dataclasses import replace
+
+    import rules.engine as engine
+    from rules.kinds import get_kind
+
+    rules = [load_rule(spec) for spec in _rules_over_every_quantity(embedded_snapshot)]
+    assert len(rules) > 1000
+    quick = [engine._evaluate(rule, embedded_snapshot, AS_OF).to_dict() for rule in rules]
+    monkeypatch.setattr(engine, "get_kind", lambda name: replace(get_kind(name), decide=None))
+    full = [engine._evaluate(rule, embedded_snapshot, AS_OF).to_dict() for rule in rules]
+    assert quick == full
+    assert sum(not result["robust"] for result in full) > 50  # alternatives that disagree are covered

@@ -35,6 +35,7 @@ class Kind:
     fact_fields: tuple[str, ...] = ("fact",)
     # Optional: the verdict and observed span `evaluate` would give, without its reason and steps. The
     # engine asks it for every alternative combination of sources and writes text only where it matters.
+    # It must read nothing of a value but its amount: the engine asks once per distinct set of amounts.
     decide: Decide | None = None
     # Optional: `params().load(fields)` for the common valid shapes without marshmallow, else None (the
     # schema then loads, or writes the errors). Must never return what the schema would not.
