@@ -147,8 +147,9 @@ def table(results: dict[str, Any]) -> str:
         )
         lines += [
             "start-up",
+            _row("gunicorn first start (new database)", f"{su['gunicorn']['first_start_s']} s", "", None),
             _row(
-                "gunicorn start to first verdict",
+                "gunicorn restart to first verdict",
                 f"{su['gunicorn']['median_s']} s",
                 "< 1 s",
                 su["gunicorn"]["median_s"] < 1,

@@ -26,6 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 WRK_SCRIPTS = ROOT / "benchmarks" / "wrk"
 BODIES = ROOT / "benchmarks" / "results" / "bodies"
 GUNICORN = Path(sys.executable).with_name("gunicorn")
+UNIT_CACHE = ROOT / "instance" / "unit-cache"  # where `make run` keeps pint's parsed definitions
 # scenario name -> (path, what it is)
 SCENARIOS: dict[str, tuple[str, str]] = {
     "echo": ("/v1/_bench/echo", "JSON echo (the ceiling)"),
@@ -73,6 +74,7 @@ class Server:
     def __init__(self, workers: int = 2, env: dict[str, str] | None = None, folder: Path | None = None):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
+        self.keep_folder = folder is not None  # a folder given is the caller's to remove
         self.folder = folder or Path(tempfile.mkdtemp(prefix="claimcheck-bench-"))
         self.log = self.folder / "gunicorn.log"
         metrics = self.folder / "prometheus"
@@ -82,6 +84,7 @@ class Server:
             "CLAIMCHECK_DATABASE_URL": f"sqlite:///{self.folder / 'claimcheck.db'}",
             "CLAIMCHECK_BENCH_ECHO": "1",
             "PROMETHEUS_MULTIPROC_DIR": str(metrics),
+            "CLAIMCHECK_UNIT_CACHE": str(UNIT_CACHE),
             **(env or {}),
         }
         self.command = [
@@ -126,7 +129,7 @@ class Server:
         return children(self.process.pid)
 
     def stop(self) -> None:
-        """Stop gunicorn gracefully (TERM to the master, by its id), then remove the folder."""
+        """Stop gunicorn gracefully (TERM to the master, by its id), then remove the folder it made."""
         if self.process and self.process.poll() is None:
             self.process.send_signal(signal.SIGTERM)
             try:
@@ -134,7 +137,18 @@ class Server:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
-        shutil.rmtree(self.folder, ignore_errors=True)
+        if not self.keep_folder:
+            shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def warm_unit_cache() -> None:
+    """Have pint parse its definitions into UNIT_CACHE once, as `make run` does before starting workers."""
+    subprocess.run(
+        [sys.executable, "-c", "import rules.units"],
+        cwd=ROOT,
+        env={**os.environ, "CLAIMCHECK_UNIT_CACHE": str(UNIT_CACHE)},
+        check=True,
+    )
 
 
 @contextmanager
@@ -199,6 +213,7 @@ def run(
     if shutil.which("wrk") is None:
         return {"skipped": "wrk is not installed (Debian: apt-get install -y wrk)"}
     write_bodies(bodies)
+    warm_unit_cache()
     results: dict[str, Any] = {}
     with serving(workers) as server:
         memory_idle = [memory_mb(pid) for pid in server.workers()]

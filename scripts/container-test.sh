@@ -331,6 +331,10 @@ if access_line=$(grep -m 1 '"path": "/v1/checks"' <<<"$container_log"); then
 else
   die "no JSON access line for /v1/checks in the container's log"
 fi
+if grep -m 1 'unit cache' <<<"$container_log"; then
+  die "the workers did not use the unit cache built into the image (line above)"
+fi
+docker exec "$NAME" sh -c 'ls /opt/venv/unit-cache/*.pickle' >/dev/null || die "the image has no unit cache"
 
 # --- SIGTERM while requests are in progress ------------------------------------------------------
 # One request per worker, each holding its worker: the client sends the headers and half the body,

@@ -256,6 +256,28 @@ def test_migrations_are_idempotent_and_reversible(url):
     store.close()
 
 
+def test_head_revision_is_the_newest_migration():
+    from alembic.script import ScriptDirectory
+
+    from service.migrations import HEAD_REVISION, HERE
+
+    assert ScriptDirectory(str(HERE)).get_current_head() == HEAD_REVISION
+
+
+def test_a_database_at_head_is_opened_without_importing_alembic(tmp_path):
+    url = f"sqlite:///{tmp_path / 'reports.db'}"
+    code = (
+        "import sys; from service.migrations import upgrade_database; "
+        f"first = upgrade_database({url!r}); "
+        "assert 'alembic' in sys.modules; "
+        "[sys.modules.pop(name) for name in list(sys.modules) if name.split('.')[0] == 'alembic']; "
+        f"again = upgrade_database({url!r}); "
+        "print(first, again, 'alembic' in sys.modules)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["0001", "0001", "False"]
+
+
 def test_the_cli_command_migrates(url):
     result = CliRunner().invoke(db_upgrade_command, ["--database-url", url])
     assert result.exit_code == 0, result.output

@@ -1,5 +1,8 @@
 """The unit registry's strict door: hostile strings are refused before pint parses anything."""
 
+import os
+import subprocess
+import sys
 import time
 
 import pytest
@@ -57,3 +60,42 @@ def test_numbers_outside_the_engine_range_are_refused(value):
 def test_quantities_convert_between_newspaper_units():
     assert quantity(55000, "hectare").to("km**2").magnitude == pytest.approx(550)
     assert quantity(213, "mi**2").to("km**2").magnitude == pytest.approx(551.67, rel=1e-3)
+
+
+def _import_units(cache, *, check: str = "") -> subprocess.CompletedProcess:
+    code = f"import rules.units as units; assert units.quantity(550, 'km**2').to('m**2').magnitude == 5.5e8{check}"
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        env={**os.environ, "CLAIMCHECK_UNIT_CACHE": str(cache)},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+
+
+def test_the_unit_cache_is_written_once_and_then_read(tmp_path):
+    cache = tmp_path / "unit-cache"
+    first = _import_units(cache)
+    written = {path.name: path.stat().st_mtime_ns for path in cache.glob("*.pickle")}
+    assert written and first.stderr == ""
+    again = _import_units(cache, check="; assert units.ureg.cache_folder is not None")
+    assert again.stderr == ""
+    assert {path.name: path.stat().st_mtime_ns for path in cache.glob("*.pickle")} == written
+
+
+def test_a_damaged_unit_cache_is_set_aside_with_a_warning(tmp_path):
+    cache = tmp_path / "unit-cache"
+    _import_units(cache)
+    for path in cache.glob("*.pickle"):
+        path.write_bytes(path.read_bytes()[:64])  # as a worker killed while writing it would leave it
+    damaged = _import_units(cache)
+    assert "unit cache" in damaged.stderr and "not used" in damaged.stderr
+
+
+def test_without_a_unit_cache_nothing_is_written(tmp_path, monkeypatch):
+    monkeypatch.delenv("CLAIMCHECK_UNIT_CACHE", raising=False)
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    code = "import rules.units as units; assert units.ureg.cache_folder is None"
+    subprocess.run([sys.executable, "-c", code], env=dict(os.environ), check=True)
+    assert list(tmp_path.iterdir()) == []

@@ -1,30 +1,44 @@
 """Alembic migrations of the report store, applied at start-up (`upgrade_database`) or by `db-upgrade`.
 
 Add a revision with `alembic -c service/migrations/alembic.ini revision --autogenerate -m "what"`
-(set CLAIMCHECK_DATABASE_URL first); the models are in `service/reports.py`.
+(set CLAIMCHECK_DATABASE_URL first), then set HEAD_REVISION to it; the models are in
+`service/reports.py`. Alembic is imported only when a database is behind: importing it took a tenth of
+a worker's start-up.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from sqlalchemy.engine import make_url
+from sqlalchemy import inspect, text
+from sqlalchemy.engine import Connection, make_url
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 HERE = Path(__file__).parent
+HEAD_REVISION = "0001"  # the newest file in versions/ (tests/test_reports_store.py holds them equal)
 # Any constant: PostgreSQL workers starting together take turns on this advisory lock.
 _ADVISORY_LOCK = 0x636C6D63
 
 
 def alembic_config(url: str) -> Config:
     """Return an Alembic configuration for this folder and database (no alembic.ini needed)."""
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(HERE))
     config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
     return config
+
+
+def current_revision(connection: Connection) -> str | None:
+    """Return the revision the database is at (None before the first migration), without Alembic."""
+    if not inspect(connection).has_table("alembic_version"):
+        return None
+    return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
 
 
 def upgrade_database(url: str) -> str | None:
@@ -36,15 +50,20 @@ def upgrade_database(url: str) -> str | None:
     from service.reports import database_url, make_engine, writer
 
     url = database_url(url)
-    engine = writer(make_engine(url))
-    config = alembic_config(url)
+    engine = make_engine(url)
     try:
-        with engine.connect() as connection, connection.begin():
+        with engine.connect() as connection:  # a read: workers starting together do not queue here
+            if current_revision(connection) == HEAD_REVISION:
+                return HEAD_REVISION
+        from alembic import command
+
+        config = alembic_config(url)
+        with writer(engine).connect() as connection, connection.begin():
             if connection.dialect.name == "postgresql":
                 connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_ADVISORY_LOCK})")
             config.attributes["connection"] = connection
             command.upgrade(config, "head")
-            return MigrationContext.configure(connection).get_current_revision()
+            return current_revision(connection)
     finally:
         engine.dispose()
 
