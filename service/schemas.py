@@ -6,7 +6,7 @@ The OpenAPI document (service/openapi.json) is generated from these classes and 
 from __future__ import annotations
 
 import json
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
@@ -104,6 +104,20 @@ class ClaimInputSchema(Schema):
             raise ValidationError("give exactly one of claim_id, rule or text")
 
 
+def _quick_claim(item: object) -> dict[str, Any] | None:
+    """Return what ClaimInputSchema loads `item` as when it is one valid claim id, rule or text; else None."""
+    if type(item) is not dict or len(item) != 1:
+        return None
+    ((key, value),) = item.items()
+    if key == "rule":
+        try:
+            return {"rule": _load_rule(value)}
+        except InvalidRule:
+            return None
+    limit = MAX_ID if key == "claim_id" else MAX_TEXT if key == "text" else 0
+    return {key: value} if type(value) is str and 1 <= len(value) <= limit else None
+
+
 class ChecksRequestSchema(Schema):
     """A batch of claims to check, answered in the same order."""
 
@@ -117,6 +131,35 @@ class ChecksRequestSchema(Schema):
     save = fields.Boolean(
         load_default=False, metadata={"description": "Also store the results as a report with a permalink."}
     )
+
+    def load(self, data, *, many=None, partial=None, unknown=None):
+        """Load a request: the usual valid shapes directly, anything else through the schema."""
+        # marshmallow's nested load was the largest part of a one-rule request after the web stack's own;
+        # this returns exactly what it returns or declines, and the schema then loads or writes the
+        # errors (tests/test_api_checks.py holds the two equal).
+        if many is None and partial is None and unknown is None:
+            loaded = self._quick_load(data)
+            if loaded is not None:
+                return loaded
+        return super().load(data, many=many, partial=partial, unknown=unknown)
+
+    def _quick_load(self, data: object) -> dict[str, Any] | None:
+        if type(data) is not dict or not data.keys() <= {"claims", "as_of", "save"}:
+            return None
+        items = data.get("claims")
+        if type(items) is not list or not 1 <= len(items) <= MAX_CLAIMS:
+            return None
+        claims = [_quick_claim(item) for item in items]
+        if None in claims:
+            return None
+        loaded: dict[str, Any] = {"claims": claims}
+        try:
+            if "as_of" in data:
+                loaded["as_of"] = self.fields["as_of"].deserialize(data["as_of"])
+            loaded["save"] = self.fields["save"].deserialize(data["save"]) if "save" in data else False
+        except ValidationError:
+            return None
+        return loaded
 
 
 class ClaimsQuerySchema(Schema):

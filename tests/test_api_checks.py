@@ -4,6 +4,8 @@ import contextlib
 import datetime as dt
 import json
 
+import pytest
+
 from claims.catalog import load_catalog
 from claims.sentences import split_sentences
 from rules.errors import InvalidRule
@@ -214,3 +216,102 @@ def test_blank_text_is_unverifiable_not_a_server_error(client):
         [result] = _check(client, {"text": text})
         assert result["verdict"] == "unverifiable"
         assert "no sentence" in result["reason"]
+
+
+RULE = {
+    "kind": "quantity",
+    "fact": "vostochny.area",
+    "relation": "about",
+    "value": {"value": 550, "unit": "km**2"},
+}
+CLAIM_ITEMS = [
+    {"claim_id": "headline-four-years-five-months"},
+    {"claim_id": "x" * 100},
+    {"claim_id": "x" * 101},
+    {"claim_id": ""},
+    {"claim_id": 7},
+    {"claim_id": None},
+    {"rule": RULE},
+    {"rule": {**RULE, "relation": "between"}},
+    {"rule": {**RULE, "value": {"value": "550", "unit": "km**2"}}},
+    {
+        "rule": {
+            "kind": "ratio",
+            "fact": "vostochny.area",
+            "base": "naro.area",
+            "relation": "about",
+            "factor": 100,
+        }
+    },
+    {"rule": {"kind": "nonsense"}},
+    {"rule": [RULE]},
+    {"rule": None},
+    {"text": "Vostochny covers about 550 km²."},
+    {"text": "x" * 2000},
+    {"text": "x" * 2001},
+    {"text": ""},
+    {"text": ["a"]},
+    {"claim_id": "headline-four-years-five-months", "text": "both"},
+    {"other": "field"},
+    {},
+    "headline-four-years-five-months",
+    None,
+]
+OPTIONS = [
+    {},
+    {"as_of": "2023-09-13"},
+    {"as_of": "20230913"},
+    {"as_of": "2023-02-30"},
+    {"as_of": "13/09/2023"},
+    {"as_of": None},
+    {"as_of": 20230913},
+    {"save": True},
+    {"save": False},
+    {"save": "true"},
+    {"save": 1},
+    {"save": None},
+    {"as_of": "2023-09-13", "save": True},
+    {"extra": 1},
+]
+
+
+def _request_bodies():
+    for item in CLAIM_ITEMS:
+        for options in OPTIONS:
+            yield {"claims": [item], **options}
+    yield {"claims": [CLAIM_ITEMS[0], CLAIM_ITEMS[6], CLAIM_ITEMS[13]]}
+    yield {"claims": [CLAIM_ITEMS[6]] * 100}
+    yield {"claims": [CLAIM_ITEMS[6]] * 101}
+    yield {"claims": [CLAIM_ITEMS[6], CLAIM_ITEMS[2]]}
+    yield {"claims": []}
+    yield {"claims": CLAIM_ITEMS[6]}
+    yield {"claims": None}
+    yield {"as_of": "2023-09-13"}
+    yield {}
+    yield []
+    yield None
+    yield "claims"
+
+
+def test_the_direct_load_of_a_checks_request_is_exactly_the_schemas():
+    """ChecksRequestSchema.load's direct path returns what marshmallow loads, and errors stay the schema's."""
+    from marshmallow import Schema, ValidationError
+
+    from service.schemas import ChecksRequestSchema
+
+    schema = ChecksRequestSchema()
+    compared = refused = 0
+    for body in _request_bodies():
+        try:
+            expected = Schema.load(schema, body)
+        except ValidationError as error:
+            with pytest.raises(ValidationError) as again:
+                schema.load(body)
+            assert again.value.messages == error.messages
+            refused += 1
+            continue
+        assert schema.load(body) == expected, body
+        assert schema._quick_load(body) in (None, expected)
+        compared += 1
+    assert compared > 40 and refused > 200
+    assert schema._quick_load({"claims": [CLAIM_ITEMS[0], CLAIM_ITEMS[6], CLAIM_ITEMS[13]]}) is not None
