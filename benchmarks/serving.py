@@ -78,7 +78,8 @@ class Server:
         self.folder = folder or Path(tempfile.mkdtemp(prefix="claimcheck-bench-"))
         self.log = self.folder / "gunicorn.log"
         metrics = self.folder / "prometheus"
-        metrics.mkdir(exist_ok=True)
+        shutil.rmtree(metrics, ignore_errors=True)  # fresh for every start, as `make run` makes it
+        metrics.mkdir()
         self.env = {
             **os.environ,
             "CLAIMCHECK_DATABASE_URL": f"sqlite:///{self.folder / 'claimcheck.db'}",

@@ -171,6 +171,7 @@ def _evaluate(rule: Rule, snapshot: Snapshot, as_of: dt.date) -> Result:
             steps += list(outcome.steps)
             evidence_values.append((fact, value))
     observed_spans, sensitivity = _alternatives(rule, kind, context, fields, main_choice, main, combos)
+    # By identity: a value is one object per snapshot, and the cited entry is shared by all its results.
     used = {id(value) for value in main_choice.values()}
     evidence = tuple(value.cited(fact, id(value) in used) for fact, value in evidence_values)
     return Result(

@@ -85,8 +85,8 @@ class Span(NamedTuple):
         """Return the span as plain JSON data, numbers rounded for reading."""
         low, high = self.low, self.high
         return {
-            "low": round(low, 6) if type(low) is float else low,
-            "high": round(high, 6) if type(high) is float else high,
+            "low": round(low, 6) if isinstance(low, float) else low,
+            "high": round(high, 6) if isinstance(high, float) else high,
             "unit": self.unit,
         }
 

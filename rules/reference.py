@@ -170,9 +170,13 @@ class FactValue:
         return cached[2] if used_in_verdict else cached[1]
 
     @cached_property
-    def amount_key(self) -> tuple[float, str] | None:
-        """Return the amount as (magnitude, unit text): equal for values stating the same amount."""
-        return None if self.amount is None else (float(self.amount.magnitude), str(self.units))
+    def amount_key(self) -> tuple:
+        """Return a key equal for values stating the same magnitude in the same unit (else their own ref)."""
+        # A value without an amount (a date, a text) is equal only to itself, so a kind given a
+        # `decide` for such values later could never be handed another value's decision.
+        if self.amount is None:
+            return ("ref", self.ref)
+        return (float(self.amount.magnitude), str(self.units))
 
     def evidence(self, fact: Fact) -> dict[str, Any]:
         """Return the value with its fact and full provenance, as plain JSON data."""

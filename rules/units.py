@@ -5,13 +5,16 @@ pint parses unit strings with an expression evaluator that can hang on exponent 
 pattern first and quantities are built as `Q_(float, units)`, never from a raw string.
 """
 
+import contextlib
 import logging
 import math
 import os
 import re
+import stat
 import tokenize
 from functools import lru_cache
 from importlib import resources
+from pathlib import Path
 
 import pint
 
@@ -25,13 +28,42 @@ _ATOM = r"[A-Za-z_]{1,20}(?:\*\*[1-9]|\^[1-9]|[²³])?"
 _UNIT_PATTERN = re.compile(rf"(?:{_ATOM})(?:\s*[*/]\s*{_ATOM}){{0,3}}")
 UNIT_FORM = _UNIT_PATTERN.pattern  # the same form, for the API document's `pattern`
 _SUPERSCRIPTS = {"²": "**2", "³": "**3"}
+_log = logging.getLogger(__name__)
 
 
-def _unit_cache() -> str | None:
+def _unit_cache() -> Path | None:
+    """Return the folder CLAIMCHECK_UNIT_CACHE names, or None when unset or not safe to load from."""
     # pint can keep its parsed default definitions on disk: 15 ms to load instead of 120 ms to parse,
-    # in every worker at start-up. Only a folder the operator names (make run and the image prebuild
-    # it, so workers only read it); the files are pickles, so it must be writable by the service alone.
-    return os.environ.get("CLAIMCHECK_UNIT_CACHE") or None
+    # in every worker at start-up (some of pint's own indexes are then built as first needed, and its
+    # get_compatible_units finds nothing; tests/test_units.py holds that what this module offers is the
+    # same). The files are pickles, which run code when loaded, so the folder must belong to this user
+    # (or root) and be writable by no one else.
+    name = os.environ.get("CLAIMCHECK_UNIT_CACHE")
+    if not name:
+        return None
+    folder = Path(name)
+    try:
+        status = folder.stat()
+    except FileNotFoundError:
+        return folder  # pint makes it, as this user
+    except OSError as error:
+        _log.warning("unit cache %s not used (%s); parsing the definitions", folder, error)
+        return None
+    if status.st_uid not in (os.getuid(), 0) or status.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
+        _log.warning(
+            "unit cache %s not used: it must belong to this user or root and be writable by no one "
+            "else; parsing the definitions",
+            folder,
+        )
+        return None
+    return folder
+
+
+def _set_aside(folder: Path) -> None:
+    """Remove a cache's files so the next process writes them afresh (a read-only cache stays)."""
+    for path in [*folder.glob("*.pickle"), *folder.glob("*.json")]:
+        with contextlib.suppress(OSError):
+            path.unlink()
 
 
 def _pint_registry() -> pint.UnitRegistry:
@@ -40,9 +72,9 @@ def _pint_registry() -> pint.UnitRegistry:
         try:
             return pint.UnitRegistry(cache_folder=folder, autoconvert_offset_to_baseunit=True)
         except Exception as error:  # a damaged or unwritable cache must never stop the service
-            logging.getLogger(__name__).warning(
-                "unit cache %s not used (%r); parsing the definitions", folder, error
-            )
+            # A writer killed mid-file leaves a truncated pickle (pint writes in place).
+            _log.warning("unit cache %s not used (%r); set aside, parsing the definitions", folder, error)
+            _set_aside(folder)
     return pint.UnitRegistry(cache_folder=None, autoconvert_offset_to_baseunit=True)
 
 

@@ -149,17 +149,15 @@ class ChecksRequestSchema(Schema):
         items = data.get("claims")
         if type(items) is not list or not 1 <= len(items) <= MAX_CLAIMS:
             return None
-        claims = [_quick_claim(item) for item in items]
-        if None in claims:
-            return None
-        loaded: dict[str, Any] = {"claims": claims}
-        try:
+        options: dict[str, Any] = {}
+        try:  # the options first: a request declined for them should not have its rules validated twice
             if "as_of" in data:
-                loaded["as_of"] = self.fields["as_of"].deserialize(data["as_of"])
-            loaded["save"] = self.fields["save"].deserialize(data["save"]) if "save" in data else False
+                options["as_of"] = self.fields["as_of"].deserialize(data["as_of"])
+            options["save"] = self.fields["save"].deserialize(data["save"]) if "save" in data else False
         except ValidationError:
             return None
-        return loaded
+        claims = [_quick_claim(item) for item in items]
+        return None if None in claims else {"claims": claims, **options}
 
 
 class ClaimsQuerySchema(Schema):

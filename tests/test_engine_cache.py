@@ -57,3 +57,52 @@ def test_a_cached_entry_does_not_keep_a_replaced_snapshot_alive():
     del snapshot
     gc.collect()
     assert gone() is None
+
+
+def test_no_path_through_the_service_changes_what_results_share(client, app):
+    """Ratings and cited evidence are shared by every result: checks, reports, pages and reviews leave them be."""
+    import copy
+
+    from rules.model import _RATINGS
+    from service.state import current_state
+
+    engine._cached.cache_clear()
+    claims = [
+        {"rule": AREA},
+        {"rule": {**AREA, "relation": "less_than"}},
+        {
+            "rule": {
+                "kind": "ratio",
+                "fact": "vostochny.area",
+                "base": "naro.area",
+                "relation": "about",
+                "factor": 100,
+            }
+        },
+        {"text": "Vostochny covers about 700 square kilometres."},
+    ]
+    first = client.post("/v1/checks", json={"claims": claims, "as_of": "2023-09-13"})
+    assert first.status_code == 200
+    with app.app_context():
+        values = [value for fact in current_state().snapshot.facts.values() for value in fact.values]
+    shared = {
+        id(value): copy.deepcopy(value.__dict__["_cited"][1:])
+        for value in values
+        if "_cited" in value.__dict__
+    }
+    ratings = copy.deepcopy(_RATINGS)
+    assert len(shared) >= 3
+
+    saved = client.post("/v1/checks", json={"claims": claims, "as_of": "2023-09-13", "save": True}).get_json()
+    report_id = saved["report"]["id"]
+    for path in (f"/v1/reports/{report_id}", f"/v1/reports/{report_id}/claimreview", saved["report"]["html"]):
+        assert client.get(path).status_code == 200, path
+    text = "Vostochny covers about 700 square kilometres. It is 100 times the size of Naro."
+    article = client.post("/v1/articles", json={"title": "Shared", "text": text, "published": "2023-09-13"})
+    assert article.status_code == 201
+    assert client.get(article.headers["Location"]).status_code == 200
+
+    assert ratings == _RATINGS
+    for value in values:
+        if id(value) in shared:
+            assert value.__dict__["_cited"][1:] == shared[id(value)], value.ref

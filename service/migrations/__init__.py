@@ -2,8 +2,10 @@
 
 Add a revision with `alembic -c service/migrations/alembic.ini revision --autogenerate -m "what"`
 (set CLAIMCHECK_DATABASE_URL first), then set HEAD_REVISION to it; the models are in
-`service/reports.py`. Alembic is imported only when a database is behind: importing it took a tenth of
-a worker's start-up.
+`service/reports.py`. Alembic is imported only when a database is not at HEAD_REVISION (behind, new,
+or ahead, which Alembic then refuses): importing it took a tenth of a worker's start-up. A database
+at head is only read at start-up, so a store that cannot be written is found at the first save (503),
+not at start.
 """
 
 from __future__ import annotations
