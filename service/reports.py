@@ -272,8 +272,17 @@ def _check_claims(raw: Any) -> list[dict[str, Any]]:
 def _describe_rule(rule: Any) -> str:
     """Return a readable stand-in for the claim when only its structured rule is known."""
     if isinstance(rule, Mapping):
-        return ", ".join(f"{key}: {value}" for key, value in rule.items())
+        return ", ".join(f"{key}: {_describe_part(value)}" for key, value in rule.items())
     return str(rule or "a structured claim")
+
+
+def _describe_part(value: Any) -> str:
+    # A quantity reads as "700 km**2"; other nested parts as JSON, never as Python's repr.
+    if isinstance(value, Mapping) and set(value) == {"value", "unit"}:
+        return f"{value['value']} {value['unit']}"
+    if isinstance(value, Mapping | list | tuple):
+        return json.dumps(value, ensure_ascii=False, default=str)
+    return str(value)
 
 
 def report_document(report: Mapping[str, Any]) -> dict[str, Any]:

@@ -125,6 +125,19 @@ def test_round_trip_of_an_article_report(store):
     assert report["article_id"] == "an-article"
 
 
+def test_a_structured_rule_reads_as_its_fields_when_it_has_no_quote(store):
+    rule = {
+        "kind": "ratio",
+        "fact": "vostochny.area",
+        "value": {"value": 551.5, "unit": "km**2"},
+        "secondary": ["naro.area"],
+    }
+    report = store.get(store.create({"kind": "checks", "results": [_result(rule=rule)]}))
+    assert report["claims"][0]["quote"] == (
+        'kind: ratio, fact: vostochny.area, value: 551.5 km**2, secondary: ["naro.area"]'
+    )
+
+
 def test_round_trip_of_checks_results(store):
     results = [
         {
