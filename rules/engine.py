@@ -18,7 +18,7 @@ from functools import lru_cache
 from typing import Any
 
 from rules.kinds import get_kind
-from rules.kinds.base import Context
+from rules.kinds.base import Context, Kind
 from rules.model import Outcome, Result, Span, Verdict
 from rules.reference import Fact, FactValue, Snapshot
 from rules.rule import Rule
@@ -64,7 +64,7 @@ def _describe(choice: Mapping[str, FactValue]) -> list[dict[str, str]]:
 
 def _alternatives(
     rule: Rule,
-    kind,
+    kind: Kind,
     context: Context,
     fields: tuple[str, ...],
     main_choice: dict[str, FactValue],
