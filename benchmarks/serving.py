@@ -48,14 +48,33 @@ def children(pid: int) -> list[int]:
     """Return the ids of a process's child processes (gunicorn's workers)."""
     found = []
     for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            if int(fields[1]) == pid:
-                found.append(int(entry.name))
+        if not entry.name.isdigit():
+            continue
+        try:  # a process may end between the listing and the read
+            parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, IndexError, ValueError):
+            continue
+        if parent == pid:
+            found.append(int(entry.name))
     return sorted(found)
+
+
+def gunicorn_command(port: int, workers: int, *options: str) -> list[str]:
+    """Return the command serving `service:create_app()` on 127.0.0.1:`port` as `make run` does."""
+    return [
+        str(GUNICORN),
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--workers",
+        str(workers),
+        "--worker-class",
+        "sync",
+        "--timeout",
+        "30",
+        *options,
+        "--no-control-socket",
+        "service:create_app()",
+    ]
 
 
 def memory_mb(pid: int) -> dict[str, float]:
@@ -88,19 +107,7 @@ class Server:
             "CLAIMCHECK_UNIT_CACHE": str(UNIT_CACHE),
             **(env or {}),
         }
-        self.command = [
-            str(GUNICORN),
-            "--bind",
-            f"127.0.0.1:{self.port}",
-            "--workers",
-            str(workers),
-            "--worker-class",
-            "sync",
-            "--timeout",
-            "30",
-            "--no-control-socket",
-            "service:create_app()",
-        ]
+        self.command = gunicorn_command(self.port, workers)
         self.process: subprocess.Popen | None = None
         self.started = 0.0
 

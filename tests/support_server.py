@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
-import sys
 import threading
 import time
 from collections.abc import Callable
@@ -15,15 +13,7 @@ from pathlib import Path
 
 import requests
 
-ROOT = Path(__file__).resolve().parent.parent
-GUNICORN = Path(sys.executable).with_name("gunicorn")
-
-
-def free_port() -> int:
-    """Return a TCP port on 127.0.0.1 that nothing listens on now."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+from benchmarks.serving import ROOT, children, free_port, gunicorn_command
 
 
 class Gunicorn:
@@ -36,21 +26,7 @@ class Gunicorn:
         metrics = folder / "prometheus"
         metrics.mkdir(parents=True, exist_ok=True)
         self.env = {**os.environ, "PROMETHEUS_MULTIPROC_DIR": str(metrics), **env}
-        self.command = [
-            str(GUNICORN),
-            "--bind",
-            f"127.0.0.1:{self.port}",
-            "--workers",
-            str(workers),
-            "--worker-class",
-            "sync",
-            "--timeout",
-            "30",
-            "--graceful-timeout",
-            "10",
-            "--no-control-socket",
-            "service:create_app()",
-        ]
+        self.command = gunicorn_command(self.port, workers, "--graceful-timeout", "10")
         self.log = folder / "gunicorn.log"
         self.process: subprocess.Popen | None = None
 
@@ -74,17 +50,7 @@ class Gunicorn:
 
     def workers(self) -> list[int]:
         """Return the ids of the worker processes (the master's children)."""
-        found = []
-        for entry in Path("/proc").iterdir():
-            if not entry.name.isdigit():
-                continue
-            try:
-                ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
-            except (OSError, IndexError, ValueError):
-                continue
-            if ppid == self.process.pid:
-                found.append(int(entry.name))
-        return sorted(found)
+        return children(self.process.pid)
 
     def tail(self, lines: int = 40) -> str:
         """Return the end of gunicorn's log."""

@@ -9,18 +9,17 @@ from rules.errors import InvalidRule
 from rules.rule import load_rule
 
 AS_OF = dt.date(2023, 9, 13)
+OVER_110_TIMES_NARO = {
+    "kind": "ratio",
+    "fact": "vostochny.area",
+    "base": "naro.area",
+    "relation": "more_than",
+    "factor": 110,
+}
 
 
 def test_result_carries_evidence_with_provenance(test_snapshot):
-    rule = load_rule(
-        {
-            "kind": "ratio",
-            "fact": "vostochny.area",
-            "base": "naro.area",
-            "relation": "more_than",
-            "factor": 110,
-        }
-    )
+    rule = load_rule(OVER_110_TIMES_NARO)
     data = evaluate(rule, test_snapshot, AS_OF).to_dict()
     assert data["verdict"] == "approximately_accurate"
     assert data["snapshot"] == test_snapshot.id and data["as_of"] == "2023-09-13"
@@ -35,15 +34,7 @@ def test_result_carries_evidence_with_provenance(test_snapshot):
 
 
 def test_robustness_names_the_sources_that_change_the_verdict(test_snapshot):
-    rule = load_rule(
-        {
-            "kind": "ratio",
-            "fact": "vostochny.area",
-            "base": "naro.area",
-            "relation": "more_than",
-            "factor": 110,
-        }
-    )
+    rule = load_rule(OVER_110_TIMES_NARO)
     result = evaluate(rule, test_snapshot, AS_OF)
     assert not result.robust
     changed = {
